@@ -1,0 +1,138 @@
+"""API: the organisation tree (read-only), limited to the caller's analyst scope."""
+
+import django_filters
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Length, Substr
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import serializers
+
+from ahpportal.api import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+
+from .models import Level, Organisation
+from .scoping import get_in_scope_or_404
+
+
+def with_parent_code(queryset):
+    """Annotate each organisation with its parent's code in the same query (set-based)."""
+    steplen = Organisation.steplen
+    parent = Organisation.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - steplen)
+    ).values("code")[:1]
+    return queryset.annotate(parent_code=Subquery(parent))
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(
+        source="parent_code", allow_null=True, read_only=True, help_text="The parent's code"
+    )
+    has_children = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = ["code", "name", "short_name", "level", "parent", "depth", "has_children"]
+
+    def get_has_children(self, obj) -> bool:
+        return obj.numchild > 0
+
+
+def resolve_organisation(request, code: str, action: str = "analyse") -> Organisation:
+    """An organisation named in a filter: within the caller's scope, else 404 (never a hint)."""
+    return get_in_scope_or_404(Organisation, request.user, action, code=code)
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(choices=Level.choices, help_text="Only this level.")
+    parent = django_filters.CharFilter(
+        method="filter_parent",
+        help_text="Code of an organisation in your scope: only its direct children.",
+    )
+    within = django_filters.CharFilter(
+        method="filter_within",
+        help_text="Code of an organisation in your scope: it and everything below it.",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["level"]
+
+    def filter_parent(self, queryset, name, value):
+        parent = resolve_organisation(self.request, value)
+        return queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
+
+    def filter_within(self, queryset, name, value):
+        root = resolve_organisation(self.request, value)
+        return queryset.filter(path__startswith=root.path)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List organisations",
+        description=(
+            "The organisations in your scope (where you hold the analyst role, and everything "
+            "below), in tree order. Filter by `level`, `parent` (direct children) or `within` "
+            "(a subtree). A `parent` or `within` code outside your scope answers 404."
+        ),
+        examples=[
+            OpenApiExample(
+                "An ICS",
+                value={
+                    "code": "QF7",
+                    "name": "South Yorkshire and Bassetlaw Integrated Care System",
+                    "short_name": "SYB",
+                    "level": "ics",
+                    "parent": "Y63",
+                    "depth": 3,
+                    "has_children": True,
+                },
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One organisation", description="By its code; 404 outside your scope."
+    ),
+)
+class OrganisationViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    queryset = Organisation.objects.all()
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9-]+"
+    cursor_ordering = ("path",)
+
+    def get_queryset(self):
+        return with_parent_code(super().get_queryset())
+
+    def csv_header(self):
+        return ["code", "name", "short_name", "level", "parent", "depth", "has_children"]
+
+    def csv_rows(self, queryset):
+        rows = queryset.order_by("path").values_list(
+            "code", "name", "short_name", "level", "parent_code", "depth", F("numchild")
+        )
+        for *cells, numchild in rows.iterator(chunk_size=self.csv_chunk_size):
+            yield [*cells, numchild > 0]
+
+
+class OrganisationScopedFilter(django_filters.FilterSet):
+    """Base filterset: ``organisation`` (a code in your scope; 404 otherwise) and ``subtree``."""
+
+    organisation_field = "organisation"
+
+    organisation = django_filters.CharFilter(
+        method="filter_organisation",
+        help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
+        "everything below it.",
+    )
+    subtree = django_filters.BooleanFilter(
+        method="filter_subtree", help_text="With organisation: include everything below it."
+    )
+
+    def filter_subtree(self, queryset, name, value):
+        return queryset
+
+    def filter_organisation(self, queryset, name, value):
+        org = resolve_organisation(self.request, value)
+        if self.form.cleaned_data.get("subtree"):
+            return queryset.filter(**{f"{self.organisation_field}__path__startswith": org.path})
+        return queryset.filter(**{self.organisation_field: org})

@@ -1,0 +1,246 @@
+"""The organisation tree, leadership bodies, users and the roles they hold."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from treebeard.mp_tree import MP_Node
+
+from .scoping import ScopedQuerySet
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address. No NHS numbers, no dates of birth."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Level(models.TextChoices):
+    ENGLAND = "england", "England"
+    REGION = "region", "Region"
+    ICS = "ics", "Integrated care system"
+    PLACE = "place", "Place"
+    PROVIDER = "provider", "Provider"
+
+
+LEVEL_ORDER = [Level.ENGLAND, Level.REGION, Level.ICS, Level.PLACE, Level.PROVIDER]
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    scope_path_field = "path"
+
+
+class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().order_by("path")
+
+
+class Organisation(MP_Node):
+    """A node of the tree: England > region > ICS > place > provider.
+
+    The materialised path (``path``) makes "this organisation and everything below it" one
+    indexed prefix query at any depth: ``path LIKE '<path>%'``.
+    """
+
+    code = models.CharField(max_length=20, unique=True, help_text="ODS code or stable local code")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=100, blank=True)
+    level = models.CharField(max_length=10, choices=Level.choices, db_index=True)
+
+    node_order_by = ["name"]
+    objects = OrganisationManager()
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    def subtree(self):
+        """This organisation and every organisation below it (one indexed query)."""
+        return Organisation.objects.filter(path__startswith=self.path)
+
+    def covers(self, other: "Organisation") -> bool:
+        return other.path.startswith(self.path)
+
+
+class Body(models.Model):
+    """A leadership body: regional AHP board, ICS AHP council or ICS AHP faculty."""
+
+    class Kind(models.TextChoices):
+        REGIONAL_BOARD = "regional_board", "Regional AHP board"
+        ICS_COUNCIL = "ics_council", "ICS AHP council"
+        ICS_FACULTY = "ics_faculty", "ICS AHP faculty"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bodies")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="one_body_of_a_kind")
+        ]
+        ordering = ["organisation__path", "kind"]
+
+    def __str__(self):
+        return self.name
+
+
+class BodyMember(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    position = models.CharField(max_length=100, default="Member", help_text="e.g. Chair, Member")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["body", "user"], name="one_seat_per_body")]
+        ordering = ["body", "-position", "user__email"]
+
+    def __str__(self):
+        return f"{self.user} ({self.position}, {self.body})"
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    RESPONDENT = "respondent", "Respondent (chief AHP, lead)"
+    CHAIR = "chair", "Chair (council chair, regional lead)"
+    DATA_MANAGER = "data_manager", "Data manager"
+    ANALYST = "analyst", "Analyst"
+    ORG_ADMIN = "org_admin", "Organisation admin"
+
+
+class Membership(models.Model):
+    """A role held at one organisation, covering it and everything below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_role_per_org"
+            )
+        ]
+        ordering = ["organisation__path", "role"]
+
+    def __str__(self):
+        return f"{self.user} - {self.get_role_display()} at {self.organisation}"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An organisation admin's invitation to take a role. The emailed token is stored hashed."""
+
+    email = models.EmailField()
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.email} ({self.get_role_display()} at {self.organisation})"
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        token = secrets.token_urlsafe(32)
+        return token, _hash_token(token)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return _hash_token(token)
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "Accepted"
+        return "Expired" if self.is_expired else "Pending"
+
+
+try:  # noqa: SIM105
+    from .api_tokens import ApiToken  # noqa: E402,F401
+except ImportError:  # pragma: no cover - until the API token module exists
+    pass

@@ -1,0 +1,140 @@
+"""The one scoping mechanism: which organisations a user may see or act on.
+
+A role held at an organisation covers that organisation and everything below it (its subtree,
+a prefix of the materialised path). Every list starts from a scoped queryset and every detail
+goes through :func:`get_in_scope_or_404`, so "does not exist" and "not yours" are the same 404::
+
+    orgs = Organisation.objects.in_scope(request.user, "view")
+    org = get_in_scope_or_404(Organisation, request.user, "view", code=code)
+    runs = ImportRun.objects.in_scope(request.user, "import")   # scope_path_field on the queryset
+
+Superusers cover England. Scopes are computed once per user object (one query) and are never
+stored, so removing a role takes effect on the next request, API tokens included.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+# Which roles grant which action. Every role lets its holder see its subtree.
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    "view": frozenset({"viewer", "respondent", "chair", "data_manager", "analyst", "org_admin"}),
+    "respond": frozenset({"respondent"}),
+    "chair": frozenset({"chair"}),
+    "import": frozenset({"data_manager"}),
+    "analyse": frozenset({"analyst"}),
+    "admin": frozenset({"org_admin"}),
+}
+
+ALL = None  # sentinel: the whole tree
+
+
+def _check_action(action: str) -> frozenset[str]:
+    try:
+        return ACTION_ROLES[action]
+    except KeyError:
+        raise ValueError(
+            f"Unknown scope action {action!r}; one of {sorted(ACTION_ROLES)}"
+        ) from None
+
+
+def scope_paths(user, action: str = "view") -> list[str] | None:
+    """Materialised paths of the roots of ``user``'s scope for ``action``.
+
+    ``None`` means everything (superuser); an empty list means nothing. Nested roots are folded
+    into their ancestor. Cached on the user object, so one query per request.
+    """
+    roles = _check_action(action)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return ALL
+    cache = getattr(user, "_scope_memberships", None)
+    if cache is None:
+        from .models import Membership
+
+        cache = list(Membership.objects.filter(user=user).values_list("role", "organisation__path"))
+        user._scope_memberships = cache
+    paths = sorted({path for role, path in cache if role in roles})
+    roots: list[str] = []
+    for path in paths:  # sorted, so an ancestor comes before its descendants
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    return roots
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after a role is granted or removed within the same request)."""
+    if hasattr(user, "_scope_memberships"):
+        del user._scope_memberships
+
+
+def scope_q(user, action: str = "view", path_field: str = "organisation__path") -> Q:
+    """A ``Q`` that keeps rows whose organisation lies in ``user``'s scope for ``action``."""
+    roots = scope_paths(user, action)
+    if roots is ALL:
+        return Q()
+    if not roots:
+        return Q(pk__in=[])
+    q = Q()
+    for root in roots:
+        q |= Q(**{f"{path_field}__startswith": root})
+    return q
+
+
+def covers(user, action: str, organisation) -> bool:
+    """Whether ``user`` may do ``action`` on ``organisation`` (already fetched)."""
+    roots = scope_paths(user, action)
+    if roots is ALL:
+        return True
+    return any(organisation.path.startswith(root) for root in roots)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows where its rows' organisation path is.
+
+    Subclasses (or models whose organisation is further away) set ``scope_path_field``.
+    """
+
+    scope_path_field = "organisation__path"
+
+    def in_scope(self, user, action: str = "view"):
+        return self.filter(scope_q(user, action, self.scope_path_field))
+
+
+def get_in_scope_or_404(model_or_queryset, user, action: str = "view", **lookup):
+    """Fetch one object within ``user``'s scope for ``action``, or raise 404.
+
+    The same 404 for "does not exist" and "exists but not yours", so ids cannot be probed.
+    """
+    if isinstance(model_or_queryset, models.QuerySet):
+        queryset = model_or_queryset
+    else:
+        queryset = model_or_queryset._default_manager.all()
+    if not hasattr(queryset, "in_scope"):
+        raise TypeError(f"{queryset.model.__name__} has no scoped queryset")
+    try:
+        return queryset.in_scope(user, action).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such page.") from None
+    except queryset.model.MultipleObjectsReturned:
+        raise Http404("No such page.") from None
+
+
+def benchmark_q(organisation) -> Q:
+    """Organisations shown beside ``organisation`` on a benchmark, as a ``Q`` on Organisation.
+
+    Its children (drill-down), its siblings and England: the figures the parent publishes. This
+    is the only place sibling data may appear; callers must first have fetched ``organisation``
+    through :func:`get_in_scope_or_404`, and sibling figures still go through small-number
+    suppression (``dashboard.suppression``).
+    """
+    steplen = type(organisation).steplen
+    parent_path = organisation.path[:-steplen]
+    q = Q(path__startswith=organisation.path, depth=organisation.depth + 1)
+    if parent_path:
+        root_path = organisation.path[:steplen]
+        q |= Q(path__startswith=parent_path, depth=organisation.depth) | Q(path=root_path)
+    return q

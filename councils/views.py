@@ -1,0 +1,176 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import AcceptInvitationForm, InvitationForm
+from .models import Invitation, Membership, Organisation
+from .scoping import covers, get_in_scope_or_404
+
+
+@login_required
+def home(request):
+    return render(
+        request, "councils/home.html", {"roots": selectors.my_organisations(request.user)}
+    )
+
+
+@login_required
+def organisation_detail(request, code):
+    org = selectors.organisation_for(request.user, code)
+    return render(
+        request,
+        "councils/organisation_detail.html",
+        {
+            "org": org,
+            "breadcrumb": selectors.breadcrumb(request.user, org),
+            "children": selectors.children_of(org),
+            "bodies": selectors.bodies_of(org),
+            "can_admin": covers(request.user, "admin", org),
+            "can_import": covers(request.user, "import", org),
+        },
+    )
+
+
+@login_required
+def my_roles(request):
+    return render(
+        request, "councils/my_roles.html", {"memberships": selectors.memberships_of(request.user)}
+    )
+
+
+@login_required
+@require_POST
+def role_leave(request, pk):
+    membership = get_object_or_404(Membership, pk=pk, user=request.user)
+    services.membership_leave(user=request.user, membership=membership)
+    messages.success(
+        request,
+        f"You no longer hold the role {membership.get_role_display()} "
+        f"at {membership.organisation.name}.",
+    )
+    return redirect("councils:account")
+
+
+@login_required
+def people(request, code):
+    """An organisation admin's page: roles held in the subtree, invitations, and invite form."""
+    org = get_in_scope_or_404(Organisation, request.user, "admin", code=code)
+    form = InvitationForm(
+        request.POST or None,
+        organisations=org.subtree(),
+        initial={"organisation": org.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.invitation_create(
+            inviter=request.user,
+            email=form.cleaned_data["email"],
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+            build_url=request.build_absolute_uri,
+        )
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("councils:people", code=org.code)
+    return render(
+        request,
+        "councils/people.html",
+        {
+            "org": org,
+            "breadcrumb": selectors.breadcrumb(request.user, org),
+            "form": form,
+            "memberships": Membership.objects.filter(organisation__path__startswith=org.path)
+            .in_scope(request.user, "admin")
+            .select_related("user", "organisation"),
+            "invitations": Invitation.objects.filter(organisation__path__startswith=org.path)
+            .in_scope(request.user, "admin")
+            .select_related("organisation", "invited_by")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_revoke(request, code, pk):
+    org = get_in_scope_or_404(Organisation, request.user, "admin", code=code)
+    membership = get_in_scope_or_404(
+        Membership.objects.filter(organisation__path__startswith=org.path),
+        request.user,
+        "admin",
+        pk=pk,
+    )
+    services.membership_revoke(admin=request.user, membership=membership)
+    messages.success(request, f"Removed {membership}.")
+    return redirect("councils:people", code=org.code)
+
+
+@never_cache
+def invitation_accept(request, token):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationError as error:
+        return render(
+            request, "councils/invitation_invalid.html", {"reason": str(error)}, status=410
+        )
+
+    user_exists = get_user_model().objects.filter(email__iexact=invitation.email).exists()
+    form = None
+    if request.user.is_authenticated or user_exists:
+        if request.method == "POST":
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            try:
+                services.invitation_accept(invitation=invitation, user=request.user)
+            except services.InvitationError as error:
+                return render(
+                    request, "councils/invitation_invalid.html", {"reason": str(error)}, status=409
+                )
+            messages.success(
+                request,
+                f"You now hold {invitation.get_role_display()} at {invitation.organisation.name}.",
+            )
+            return redirect("councils:account")
+    else:
+        form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and form.is_valid():
+            user = services.invitation_accept(
+                invitation=invitation, password=form.cleaned_data["password1"]
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to AHP Portal.")
+            return redirect("home")
+    return render(
+        request,
+        "councils/invitation_accept.html",
+        {"invitation": invitation, "form": form, "user_exists": user_exists},
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Database and broker status as JSON; 200 when the database answers, else 503."""
+    status = {"database": "ok", "broker": "not configured (tasks run in-process)"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - report any database failure
+        status["database"] = f"error: {error.__class__.__name__}"
+    if settings.CELERY_BROKER_URL:
+        from ahpportal.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            status["broker"] = "ok"
+        except Exception as error:  # noqa: BLE001
+            status["broker"] = f"error: {error.__class__.__name__}"
+    healthy = status["database"] == "ok" and not status["broker"].startswith("error")
+    status["status"] = "ok" if healthy else "degraded"
+    return JsonResponse(status, status=200 if healthy else 503, json_dumps_params={"indent": 2})

@@ -1,0 +1,141 @@
+"""Shared fixtures: a small organisation tree and people placed in it.
+
+Like healthchecks' alice/bob/charlie, every test can ask "and the sibling?":
+
+    England (ENG)
+    ├── North East and Yorkshire (Y63)
+    │   ├── South Yorkshire and Bassetlaw (QF7)
+    │   │   ├── Doncaster (QF7-DON): RP5, RXE
+    │   │   └── Sheffield (QF7-SHE): RHQ
+    │   └── West Yorkshire (QWO)
+    │       └── Leeds (QWO-LEE): RR8
+    └── London (Y56)
+        └── North Central London (QMJ)
+            └── Camden (QMJ-CAM): RAL
+"""
+
+import importlib
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.management import call_command
+
+from councils.demo import DEMO_TOTP_SECRET
+from councils.models import Level, Membership, Organisation, User
+from councils.scoping import forget_scope
+from councils.tree import organisation_ensure
+
+TREE = [
+    # code, name, level, parent code
+    ("ENG", "NHS England", Level.ENGLAND, None),
+    ("Y63", "North East and Yorkshire", Level.REGION, "ENG"),
+    ("Y56", "London", Level.REGION, "ENG"),
+    ("QF7", "South Yorkshire and Bassetlaw Integrated Care System", Level.ICS, "Y63"),
+    ("QWO", "West Yorkshire Integrated Care System", Level.ICS, "Y63"),
+    ("QMJ", "North Central London Integrated Care System", Level.ICS, "Y56"),
+    ("QF7-DON", "Doncaster", Level.PLACE, "QF7"),
+    ("QF7-SHE", "Sheffield", Level.PLACE, "QF7"),
+    ("QWO-LEE", "Leeds", Level.PLACE, "QWO"),
+    ("QMJ-CAM", "Camden", Level.PLACE, "QMJ"),
+    (
+        "RP5",
+        "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust",
+        Level.PROVIDER,
+        "QF7-DON",
+    ),
+    ("RXE", "Rotherham Doncaster and South Humber NHS Foundation Trust", Level.PROVIDER, "QF7-DON"),
+    ("RHQ", "Sheffield Teaching Hospitals NHS Foundation Trust", Level.PROVIDER, "QF7-SHE"),
+    ("RR8", "Leeds Teaching Hospitals NHS Trust", Level.PROVIDER, "QWO-LEE"),
+    ("RAL", "Royal Free London NHS Foundation Trust", Level.PROVIDER, "QMJ-CAM"),
+]
+
+
+def _reload_reference_data():
+    """Rows that data migrations load (the 15 professions, the readiness templates)."""
+    from django.apps import apps
+
+    from readiness.loading import load_templates
+    from readiness.models import Question, Section, Template
+
+    importlib.import_module("workforce.migrations.0002_professions").add_professions(apps, None)
+    load_templates(Template, Section, Question)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create hundreds of users: hash their passwords quickly (never in production)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (browser, real worker, PostgreSQL concurrency) run on a database that
+    an earlier transactional test flushed, which drops data-migration rows: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        _reload_reference_data()
+
+
+class Tree(dict):
+    """Organisations of the test tree by code: ``tree["RP5"]``."""
+
+    def refresh(self):
+        for org in self.values():
+            org.refresh_from_db()
+
+
+@pytest.fixture
+def tree(db):
+    orgs = Tree()
+    for code, name, level, parent in TREE:
+        parent_org = orgs[parent] if parent else None
+        orgs[code] = organisation_ensure(parent=parent_org, code=code, name=name, level=level)
+    orgs.refresh()
+    return orgs
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user("viewer", org)`` makes a user holding that role there (roles may be a list)."""
+    counter = {"n": 0}
+
+    def make(roles=(), org=None, *, email=None, password="correct horse battery", **extra):
+        counter["n"] += 1
+        email = email or f"user{counter['n']}@example.test"
+        user = User.objects.create_user(email, password, **extra)
+        if isinstance(roles, str):
+            roles = [roles]
+        for role in roles:
+            Membership.objects.create(user=user, organisation=org, role=role)
+        if "org_admin" in roles or extra.get("is_superuser"):
+            TOTP.activate(user, DEMO_TOTP_SECRET)  # MFA is required for admins
+        forget_scope(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for(client, make_user):
+    """``client_for("chair", org)``: a test client signed in as a new user with that role."""
+    from django.test import Client
+
+    def make(roles=(), org=None, **kwargs):
+        user = make_user(roles, org, **kwargs)
+        c = Client()
+        c.force_login(user)
+        c.user = user
+        return c
+
+    return make
+
+
+@pytest.fixture
+def england_tree(db):
+    """The real tree from councils/seed_data/england.json."""
+    call_command("load_tree", verbosity=0)
+    return {org.code: org for org in Organisation.objects.all()}
