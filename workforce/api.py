@@ -1,0 +1,191 @@
+"""API: import history (read by analysts) and workforce imports (POST a file, by data managers).
+
+A POST runs the same service as the upload page, :func:`workforce.services.import_file`: the file
+is validated as a whole and the run's result (counts and the errors, each naming the row, column
+and reason) is returned. Without ``?commit=true`` it is a preview that writes nothing but the run.
+"""
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.response import Response
+
+from ahpportal.api import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from councils.api import OrganisationScopedFilter
+from councils.models import Organisation
+from councils.scoping import get_in_scope_or_404
+
+from .datasets import DATASET_CHOICES
+from .models import ImportRun
+from .services import ImportNotAllowed, import_file
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, help_text="Row number in the file")
+    column = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField()
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code")
+    errors = serializers.SerializerMethodField(
+        help_text="The first 1,000 errors, each naming the row, column and reason"
+    )
+
+    class Meta:
+        model = ImportRun
+        fields = [
+            "id",
+            "organisation",
+            "dataset",
+            "file_name",
+            "sha256",
+            "size_bytes",
+            "status",
+            "created_at",
+            "committed_at",
+            "rows_total",
+            "rows_added",
+            "rows_updated",
+            "rows_unchanged",
+            "error_count",
+            "errors",
+        ]
+
+    @extend_schema_field(ImportErrorSerializer(many=True))
+    def get_errors(self, run):
+        return [
+            {
+                "row": error.get("row"),
+                "column": error.get("column") or "",
+                "reason": error.get("reason") or "",
+            }
+            for error in run.errors or []
+        ]
+
+
+class ImportRunFilter(OrganisationScopedFilter):
+    dataset = django_filters.ChoiceFilter(choices=DATASET_CHOICES)
+    status = django_filters.ChoiceFilter(choices=ImportRun.Status.choices)
+    created_from = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", help_text="YYYY-MM-DD (inclusive)"
+    )
+    created_to = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", help_text="YYYY-MM-DD (inclusive)"
+    )
+
+    class Meta:
+        model = ImportRun
+        fields = ["dataset", "status"]
+
+
+RUN_EXAMPLE = {
+    "id": 42,
+    "organisation": "RHQ",
+    "dataset": "staff",
+    "file_name": "staff-2025-03.csv",
+    "sha256": "9f2c...",
+    "size_bytes": 183220,
+    "status": "rejected",
+    "created_at": "2025-04-02T09:15:00Z",
+    "committed_at": None,
+    "rows_total": 1840,
+    "rows_added": 0,
+    "rows_updated": 0,
+    "rows_unchanged": 0,
+    "error_count": 1,
+    "errors": [{"row": 17, "column": "band", "reason": "Band 10 is not an Agenda for Change band"}],
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List import runs",
+        description="Every upload of a workforce file for organisations in your scope, newest "
+        "first by id: who uploaded is not shown; counts, outcome and the first errors are. "
+        "Add `?format=csv` for CSV.",
+        examples=[OpenApiExample("A rejected file", value=RUN_EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(summary="One import run"),
+)
+class ImportRunViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    queryset = ImportRun.objects.select_related("organisation")
+    serializer_class = ImportRunSerializer
+    filterset_class = ImportRunFilter
+    cursor_ordering = ("-id",)
+
+
+class WorkforceImportSerializer(serializers.Serializer):
+    """Input of a workforce import (multipart/form-data)."""
+
+    file = serializers.FileField(help_text="The dataset file: CSV (UTF-8) or XLSX")
+    dataset = serializers.ChoiceField(choices=DATASET_CHOICES)
+    organisation = serializers.CharField(
+        help_text="Code of the organisation the file is for, where you are a data manager"
+    )
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Import a workforce file",
+        description=(
+            "Validate a dataset file for an organisation where you hold the data manager role "
+            "(action `import`; 404 elsewhere) with the same checks as the upload page. Without "
+            "`commit=true` nothing is written but the run (a preview: counts of rows that would "
+            "be added, updated or left unchanged). With `commit=true` the rows are written in "
+            "one transaction if, and only if, the whole file is valid. The response is the run: "
+            "201 when it was validated or committed, 422 when the file was rejected (see "
+            "`errors`)."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "commit",
+                OpenApiTypes.BOOL,
+                description="Write the rows (default false: validate only).",
+            )
+        ],
+        request={"multipart/form-data": WorkforceImportSerializer},
+        responses={201: ImportRunSerializer, 422: ImportRunSerializer},
+        examples=[OpenApiExample("Rejected", value=RUN_EXAMPLE, response_only=True)],
+    )
+)
+class WorkforceImportViewSet(mixins.CreateModelMixin, ScopedViewSet):
+    queryset = ImportRun.objects.all()
+    serializer_class = WorkforceImportSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def create(self, request, *args, **kwargs):
+        commit = request.query_params.get("commit", "false").lower()
+        if commit not in ("true", "false", "1", "0", "yes", "no"):
+            raise exceptions.ValidationError({"commit": "Use true or false."})
+        form = WorkforceImportSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        organisation = get_in_scope_or_404(
+            Organisation, request.user, "import", code=data["organisation"]
+        )
+        upload = data["file"]
+        try:
+            run = import_file(
+                dataset=data["dataset"],
+                fileobj=upload,
+                file_name=upload.name,
+                organisation=organisation,
+                user=request.user,
+                commit=commit in ("true", "1", "yes"),
+            )
+        except ImportNotAllowed:
+            raise exceptions.NotFound("Not found, or not in your scope.") from None
+        ok = run.status in (ImportRun.Status.VALIDATED, ImportRun.Status.COMMITTED)
+        return Response(
+            ImportRunSerializer(run).data,
+            status=status.HTTP_201_CREATED if ok else status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )

@@ -1,0 +1,273 @@
+"""Workforce records: the six datasets providers upload, professions and bands.
+
+Pseudonymous staff ids only: no names, NHS numbers or dates of birth are stored. Every dataset row
+belongs to a provider (``provider`` FK, indexed, PROTECT) and has a natural key, so re-importing a
+file updates rows instead of duplicating them.
+"""
+
+from django.db import models
+
+from councils.models import Organisation
+from councils.scoping import ScopedQuerySet
+
+
+class Band(models.TextChoices):
+    B2 = "2", "Band 2"
+    B3 = "3", "Band 3"
+    B4 = "4", "Band 4"
+    B5 = "5", "Band 5"
+    B6 = "6", "Band 6"
+    B7 = "7", "Band 7"
+    B8A = "8a", "Band 8a"
+    B8B = "8b", "Band 8b"
+    B8C = "8c", "Band 8c"
+    B8D = "8d", "Band 8d"
+    B9 = "9", "Band 9"
+
+
+SUPPORT_BANDS = ("2", "3", "4")  # the AHP support workforce (seed 002)
+REGISTERED_BANDS = ("5", "6", "7", "8a", "8b", "8c", "8d", "9")
+SENIOR_BANDS = ("8a", "8b", "8c", "8d", "9")
+
+
+class Profession(models.Model):
+    """The 14 allied health professions of seed 001; radiographers split diagnostic/therapeutic."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    small_and_vulnerable = models.BooleanField(
+        default=False, help_text="Seed 004: therapeutic radiography, P&O, orthoptics, podiatry"
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProviderQuerySet(ScopedQuerySet):
+    scope_path_field = "provider__path"
+
+
+class Contract(models.TextChoices):
+    PERMANENT = "permanent", "Permanent"
+    FIXED_TERM = "fixed_term", "Fixed term"
+    BANK = "bank", "Bank"
+
+
+class EthnicGroup(models.TextChoices):
+    WHITE = "white", "White"
+    ETHNIC_MINORITY = "ethnic_minority", "Ethnic minority"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class Disability(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class ProviderRecord(models.Model):
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Staff(ProviderRecord):
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="staff")
+    staff_id = models.CharField(max_length=64, help_text="Pseudonymous id, unique per provider")
+    profession = models.ForeignKey(Profession, on_delete=models.PROTECT)
+    band = models.CharField(max_length=2, choices=Band.choices)
+    fte = models.DecimalField(max_digits=4, decimal_places=2)
+    contract = models.CharField(max_length=10, choices=Contract.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    leaving_reason = models.CharField(max_length=100, blank=True)
+    ethnic_group = models.CharField(max_length=20, choices=EthnicGroup.choices)
+    disability = models.CharField(max_length=10, choices=Disability.choices)
+    apprentice = models.BooleanField(default=False)
+    advanced_practice = models.BooleanField(default=False)
+    return_to_practice = models.BooleanField(default=False)
+    job_plan = models.BooleanField(default=False)
+    e_rostered = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "staff"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "staff_id"], name="staff_key"),
+        ]
+        indexes = [models.Index(fields=["provider", "start_date", "end_date"])]
+
+    def __str__(self):
+        return f"{self.provider_id}/{self.staff_id}"
+
+
+class StaffMonth(ProviderRecord):
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="months")
+    month = models.DateField(help_text="First day of the calendar month")
+    sickness_days_lost = models.DecimalField(max_digits=6, decimal_places=2)
+    days_available = models.DecimalField(max_digits=6, decimal_places=2)
+    appraised_12m = models.BooleanField()
+    mandatory_training_pct = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "month"], name="staff_month_key"),
+        ]
+        indexes = [models.Index(fields=["provider", "month"])]
+
+    def __str__(self):
+        return f"{self.staff_id} {self.month:%Y-%m}"
+
+
+class Establishment(ProviderRecord):
+    profession = models.ForeignKey(Profession, on_delete=models.PROTECT)
+    band = models.CharField(max_length=2, choices=Band.choices)
+    month = models.DateField()
+    funded_fte = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "profession", "band", "month"], name="establishment_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "month"])]
+
+    def __str__(self):
+        return f"{self.provider_id} {self.profession_id} band {self.band} {self.month:%Y-%m}"
+
+
+class Activity(ProviderRecord):
+    profession = models.ForeignKey(Profession, on_delete=models.PROTECT)
+    month = models.DateField()
+    contacts = models.PositiveIntegerField()
+    clinical_hours = models.DecimalField(max_digits=10, decimal_places=2)
+    dna = models.PositiveIntegerField()
+    waiting_total = models.PositiveIntegerField()
+    waiting_over_18w = models.PositiveIntegerField()
+    fft_responses = models.PositiveIntegerField()
+    fft_positive = models.PositiveIntegerField()
+    prom_completed = models.PositiveIntegerField()
+    prom_improved = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "activity"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "profession", "month"], name="activity_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "month"])]
+
+    def __str__(self):
+        return f"{self.provider_id} {self.profession_id} {self.month:%Y-%m}"
+
+
+class Spend(ProviderRecord):
+    month = models.DateField()
+    pay_bill = models.DecimalField(max_digits=14, decimal_places=2)
+    bank_spend = models.DecimalField(max_digits=14, decimal_places=2)
+    agency_spend = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name_plural = "spend"
+        constraints = [models.UniqueConstraint(fields=["provider", "month"], name="spend_key")]
+
+    def __str__(self):
+        return f"{self.provider_id} {self.month:%Y-%m}"
+
+
+class StaffSurvey(ProviderRecord):
+    year = models.PositiveSmallIntegerField()
+    respondents = models.PositiveIntegerField()
+    engagement_score = models.DecimalField(max_digits=4, decimal_places=2)
+    recommend_workplace = models.PositiveIntegerField(help_text="Respondents agreeing")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year"], name="staff_survey_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider_id} {self.year}"
+
+
+class ImportRunQuerySet(ScopedQuerySet):
+    scope_path_field = "organisation__path"
+
+
+def import_file_path(run, filename):
+    return f"imports/{run.pk}/{filename}"
+
+
+class ImportRun(models.Model):
+    """One upload of one dataset file: who, when, which file (SHA-256), counts, outcome, errors.
+
+    ``organisation`` is the organisation the upload was made for (a provider or higher, inside
+    the uploader's ``import`` scope); every row of the file must be for a provider below it.
+    """
+
+    class Status(models.TextChoices):
+        VALIDATED = "validated", "Validated, not yet imported"
+        REJECTED = "rejected", "Rejected"
+        COMMITTED = "committed", "Imported"
+        FAILED = "failed", "Failed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    dataset = models.CharField(max_length=20)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    stored_file = models.FileField(upload_to=import_file_path, max_length=300, blank=True)
+    errors_file = models.FileField(upload_to=import_file_path, max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        "councils.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_added = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="First 1,000: row, column, reason"
+    )
+    touched = models.JSONField(default=dict, blank=True, help_text="provider_ids, months")
+    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_by = models.ForeignKey(
+        "councils.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.dataset} import {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def status_colour(self) -> str:
+        """NHS.UK tag colour; the status is always shown in words too."""
+        return {
+            self.Status.VALIDATED: "blue",
+            self.Status.REJECTED: "red",
+            self.Status.COMMITTED: "green",
+            self.Status.FAILED: "orange",
+        }.get(self.status, "grey")
+
+    @property
+    def is_preview(self) -> bool:
+        return self.status == self.Status.VALIDATED

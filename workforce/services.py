@@ -1,0 +1,582 @@
+"""Importing workforce data: the one code path behind the upload page, the command and the API.
+
+    run = import_file(dataset="staff", fileobj=f, file_name="staff.csv",
+                      organisation=org, user=user, commit=False)   # preview (dry run)
+    run = commit_run(run=run, user=user)                           # confirm a stored preview
+    run = import_file(..., commit=True)                            # validate and commit at once
+
+Every call records an :class:`~workforce.models.ImportRun` (who, when, file name and SHA-256,
+counts, outcome, errors). The whole file is validated before anything is written; a file with
+any bad row writes nothing. Rows are streamed and handled in chunks of ``CHUNK_ROWS``: lookups
+are cached in dicts (providers, professions, staff per provider) and existing rows are fetched
+with one query per chunk, so the work per row is a few dict operations.
+
+A commit runs in one transaction: validation is re-run inside it, then rows are added with
+``bulk_create`` and changed with ``bulk_update``; any failure rolls everything back. The
+providers and months a commit touched are stored on the run and, where the dashboard provides
+``request_recompute``, passed to it inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from councils.models import Level, Organisation
+from councils.scoping import covers
+
+from . import readers
+from .datasets import DATASETS, STAFF, STAFF_MONTH, CellError, Dataset, first_of_month, make_parser
+from .models import ImportRun, Profession, Staff, StaffMonth
+
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 2000
+ERRORS_KEPT = 1000  # errors stored on the run; the full list goes to an errors CSV
+STAFF_TOUCH_MONTHS = 36  # a staff change touches at most this many months back from the latest
+ERROR_HEADER = ["row", "column", "reason"]
+
+
+class ImportNotAllowed(Exception):
+    """The user may not import for this organisation (views turn scope misses into 404)."""
+
+
+# --- public services ----------------------------------------------------------------------------
+
+
+def import_file(
+    *,
+    dataset: str,
+    fileobj,
+    file_name: str,
+    organisation: Organisation,
+    user,
+    commit: bool,
+    store: bool = False,
+) -> ImportRun:
+    """Validate ``fileobj`` (binary, CSV or XLSX) as ``dataset`` for ``organisation``'s subtree.
+
+    ``commit=False`` is a preview: nothing is written but the run, whose counts say how many rows
+    would be added, updated or left unchanged. ``commit=True`` writes the rows in one transaction
+    if, and only if, the whole file is valid. ``user`` may be ``None`` (a system import from the
+    command line): the scope is then the organisation's subtree. ``store=True`` keeps a copy of
+    the file (under ``MEDIA_ROOT/imports/<run id>/``) so that :func:`commit_run` can confirm it.
+    """
+    spec = _dataset(dataset)
+    _check_allowed(user, organisation)
+    run = ImportRun.objects.create(
+        organisation=organisation,
+        dataset=spec.code,
+        file_name=os.path.basename(file_name or "upload")[:255],
+        sha256="",
+        status=ImportRun.Status.FAILED,
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+    )
+    try:
+        spooled = readers.spool(fileobj, run.file_name)
+    except readers.FileRefused as refusal:
+        return _refuse(run, str(refusal))
+    try:
+        run.sha256, run.size_bytes = spooled.sha256, spooled.size
+        if store:
+            with spooled.open() as f:
+                run.stored_file.save(get_valid_filename(run.file_name) or "upload", File(f), False)
+        run.save()
+        return _execute(run, spec, spooled, user, commit=commit)
+    finally:
+        spooled.delete()
+
+
+def commit_run(*, run: ImportRun, user) -> ImportRun:
+    """Confirm a previewed run: re-validate its stored file and commit it in one transaction."""
+    _check_allowed(user, run.organisation)
+    if run.status != ImportRun.Status.VALIDATED:
+        status = run.get_status_display().lower()
+        raise ValueError(f"This import is {status}; it cannot be confirmed.")
+    if not run.stored_file:
+        raise ValueError("The file for this import was not kept; upload it again.")
+    with run.stored_file.open("rb") as f:
+        spooled = readers.spool(f, run.file_name)
+    try:
+        if spooled.sha256 != run.sha256:
+            return _fail(run, "The stored file has changed since it was checked; upload it again.")
+        return _execute(run, _dataset(run.dataset), spooled, user, commit=True)
+    finally:
+        spooled.delete()
+
+
+def import_path(
+    *, dataset: str, path: str, organisation: Organisation, user=None, commit: bool = True
+) -> ImportRun:
+    """Import a file from disk (the command, the synthetic data loader, the benchmarks)."""
+    with open(path, "rb") as f:
+        return import_file(
+            dataset=dataset,
+            fileobj=f,
+            file_name=os.path.basename(path),
+            organisation=organisation,
+            user=user,
+            commit=commit,
+        )
+
+
+def error_rows(run: ImportRun):
+    """Every error of a run as ``[row, column, reason]`` (the full list when it was spilled)."""
+    if run.errors_file:
+        with run.errors_file.open("rb") as raw:
+            import io
+
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            reader = csv.reader(text)
+            next(reader, None)
+            yield from reader
+            text.detach()
+        return
+    for error in run.errors:
+        yield [error.get("row") or "", error.get("column", ""), error.get("reason", "")]
+
+
+# --- the code path ------------------------------------------------------------------------------
+
+
+def _dataset(code: str) -> Dataset:
+    try:
+        return DATASETS[code]
+    except KeyError:
+        raise ValueError(f"Unknown dataset {code!r}; one of {', '.join(DATASETS)}") from None
+
+
+def _check_allowed(user, organisation: Organisation) -> None:
+    if user is not None and not covers(user, "import", organisation):
+        raise ImportNotAllowed(f"You cannot import data for {organisation.name}.")
+
+
+@dataclass
+class Context:
+    """Lookups made once per import (dicts, so a row costs no queries)."""
+
+    organisation: Organisation
+    providers: dict[str, int]  # upper-case code -> id
+    professions: dict[str, int]
+    today: dt.date
+    staff: dict[int, dict[str, tuple[int, dt.date, dt.date | None]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, organisation: Organisation, user) -> Context:
+        providers = Organisation.objects.filter(
+            path__startswith=organisation.path, level=Level.PROVIDER
+        )
+        if user is not None:
+            providers = providers.in_scope(user, "import")
+        return cls(
+            organisation=organisation,
+            providers={code.upper(): pk for code, pk in providers.values_list("code", "pk")},
+            professions={
+                code.lower(): pk for code, pk in Profession.objects.values_list("code", "pk")
+            },
+            today=timezone.localdate(),
+        )
+
+    def staff_of(self, provider_id: int):
+        """The provider's staff by staff_id: (pk, first month, last month or None); one query."""
+        known = self.staff.get(provider_id)
+        if known is None:
+            known = {
+                staff_id: (pk, first_of_month(start), first_of_month(end) if end else None)
+                for staff_id, pk, start, end in Staff.objects.filter(
+                    provider_id=provider_id
+                ).values_list("staff_id", "pk", "start_date", "end_date")
+            }
+            self.staff[provider_id] = known
+        return known
+
+
+class ErrorLog:
+    """The first ``ERRORS_KEPT`` errors in memory; any more spill to a temporary CSV."""
+
+    def __init__(self):
+        self.count = 0
+        self.first: list[dict] = []
+        self._spill = None
+        self._writer = None
+
+    def add(self, row, column: str, reason: str) -> None:
+        self.count += 1
+        if len(self.first) < ERRORS_KEPT:
+            self.first.append({"row": row, "column": column, "reason": reason})
+            return
+        if self._spill is None:
+            self._spill = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+            self._writer = csv.writer(self._spill)
+        from .csv_safety import safe_row
+
+        self._writer.writerow(safe_row([row, column, reason]))
+
+    def save_full(self, run: ImportRun) -> None:
+        """Store the complete error list as a CSV when it did not fit on the run."""
+        if self._spill is None:
+            return
+        from .csv_safety import write_safe_csv
+
+        with tempfile.TemporaryFile("w+b") as out:
+            import io
+
+            text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+            write_safe_csv(
+                text, ([e["row"], e["column"], e["reason"]] for e in self.first), ERROR_HEADER
+            )
+            self._spill.seek(0)
+            for line in self._spill:
+                text.write(line)
+            text.flush()
+            text.detach()
+            out.seek(0)
+            run.errors_file.save("errors.csv", File(out), save=False)
+        self._spill.close()
+        self._spill = None
+
+
+@dataclass
+class Outcome:
+    rows_total: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    months: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+    staff_from: dict[int, dt.date] = field(default_factory=dict)
+    years: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _execute(run: ImportRun, spec: Dataset, spooled, user, *, commit: bool) -> ImportRun:
+    errors = ErrorLog()
+    try:
+        ctx = Context.build(run.organisation, user)
+        if not commit:
+            outcome = _pass(spec, ctx, spooled, errors, write=None)
+            return _finish(run, outcome, errors)
+        with transaction.atomic():
+            locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+            if locked.status == ImportRun.Status.COMMITTED:
+                raise ValueError("This import has already been committed.")
+            outcome = _pass(spec, ctx, spooled, errors, write=False)
+            if errors.count:
+                raise _Rollback
+            recheck = ErrorLog()
+            outcome = _pass(spec, ctx, spooled, recheck, write=True)
+            if recheck.count:  # cannot happen for a private copy; never write half a file
+                raise RuntimeError(f"{recheck.count} rows failed validation while writing")
+            run.touched = _touched(spec, ctx, outcome)
+            _request_recompute(run.touched, user)
+            run.committed_at = timezone.now()
+            run.committed_by = user if user is not None and user.is_authenticated else None
+            return _finish(run, outcome, errors, committed=True)
+    except _Rollback:
+        return _finish(run, outcome, errors)
+    except readers.FileRefused as refusal:
+        return _refuse(run, str(refusal))
+    except ValueError as problem:
+        return _fail(run, str(problem))
+    except Exception as exc:
+        logger.exception("Import run %s failed", run.pk)
+        return _fail(
+            run, f"The import failed and nothing was written ({exc.__class__.__name__}: {exc})."
+        )
+
+
+def _finish(run, outcome: Outcome, errors: ErrorLog, *, committed: bool = False) -> ImportRun:
+    run.rows_total = outcome.rows_total
+    run.error_count = errors.count
+    run.errors = errors.first
+    errors.save_full(run)
+    if errors.count:
+        run.status = ImportRun.Status.REJECTED
+        run.rows_added = run.rows_updated = run.rows_unchanged = 0
+    else:
+        run.status = ImportRun.Status.COMMITTED if committed else ImportRun.Status.VALIDATED
+        run.rows_added, run.rows_updated, run.rows_unchanged = (
+            outcome.added,
+            outcome.updated,
+            outcome.unchanged,
+        )
+    run.save()
+    return run
+
+
+def _refuse(run: ImportRun, reason: str) -> ImportRun:
+    run.status = ImportRun.Status.REJECTED
+    run.error_count = 1
+    run.errors = [{"row": None, "column": "", "reason": reason}]
+    run.save()
+    return run
+
+
+def _fail(run: ImportRun, reason: str) -> ImportRun:
+    run.refresh_from_db(fields=["status"])
+    if run.status == ImportRun.Status.COMMITTED:
+        return run
+    run.status = ImportRun.Status.FAILED
+    run.errors = [{"row": None, "column": "", "reason": reason}]
+    run.error_count = 1
+    run.save()
+    return run
+
+
+def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool | None) -> Outcome:
+    """Read the file once. ``write=None``: validate and classify (preview); ``False``: validate
+    only; ``True``: validate, classify and write."""
+    outcome = Outcome()
+    source = readers.rows(spooled)
+    header = next(source, None)
+    if header is None or not any(header):
+        errors.add(1, "", "The file has no header row")
+        return outcome
+    while header and not header[-1]:
+        header.pop()  # trailing empty cells (spreadsheets)
+    names = [name.strip().lower() for name in header]
+    known = {c.name: c for c in spec.columns}
+    for position, name in enumerate(names, start=1):
+        if not name:
+            errors.add(1, f"column {position}", "The header cell is blank")
+        elif name not in known:
+            errors.add(
+                1,
+                name,
+                f"Unknown column '{header[position - 1]}' for {spec.code}; the columns are "
+                f"{', '.join(spec.column_names)}",
+            )
+        elif names.index(name) != position - 1:
+            errors.add(1, name, f"Column '{name}' appears more than once")
+    for name in spec.required_columns:
+        if name not in names:
+            errors.add(1, name, f"Required column '{name}' is missing")
+    if errors.count:
+        return outcome
+
+    parsers = [
+        (names.index(c.name), c.name, c.attname, c.blank_ok, make_parser(c, ctx))
+        for c in spec.columns
+        if c.name in names
+    ]
+    defaults = {c.attname: ("" if c.kind == "text" else None) for c in spec.columns}
+    width = len(header)
+    key_fields = spec.file_key
+    key_words = ", ".join(spec.key_columns)
+    key_column = spec.key_columns[-1]
+    checks = spec.checks
+    is_staff_month = spec is STAFF_MONTH
+    classify = write is not False
+    seen: dict[tuple, int] = {}
+    pending: list[dict] = []
+    add_error = errors.add
+
+    for rownum, cells in enumerate(source, start=2):
+        if not any(cells) or cells[0].startswith("#"):
+            continue  # blank lines, and comment rows such as the templates' allowed values
+        outcome.rows_total += 1
+        if len(cells) > width and any(cells[width:]):
+            add_error(
+                rownum, "", f"The row has {len(cells)} cells but the header has {width} columns"
+            )
+            continue
+        values = dict(defaults)
+        bad = False
+        for index, name, attname, blank_ok, parse in parsers:
+            text = cells[index] if index < len(cells) else ""
+            if not text:
+                if not blank_ok:
+                    add_error(rownum, name, f"{name} is blank")
+                    bad = True
+                continue
+            try:
+                values[attname] = parse(text)
+            except CellError as problem:
+                add_error(rownum, name, str(problem))
+                bad = True
+        if bad:
+            continue
+        key = tuple([values[f] for f in key_fields])
+        earlier = seen.setdefault(key, rownum)
+        if earlier != rownum:
+            add_error(rownum, key_column, f"Duplicates row {earlier} (same {key_words})")
+            continue
+        for name, reason in checks(values):
+            add_error(rownum, name, reason)
+            bad = True
+        if is_staff_month:
+            bad = _resolve_staff(values, ctx, rownum, add_error) or bad
+        if bad or not classify or errors.count:
+            continue
+        pending.append(values)
+        if len(pending) >= CHUNK_ROWS:
+            _flush(spec, pending, outcome, write=bool(write))
+            pending = []
+    if pending and classify and not errors.count:
+        _flush(spec, pending, outcome, write=bool(write))
+    return outcome
+
+
+def _resolve_staff(values: dict, ctx: Context, rownum: int, add_error) -> bool:
+    """Point a staff_month row at its staff record; True if that failed."""
+    found = ctx.staff_of(values["provider_id"]).get(values["staff_code"])
+    if found is None:
+        add_error(
+            rownum,
+            "staff_id",
+            f"No staff record '{values['staff_code']}' at this provider: import the staff "
+            "file first",
+        )
+        return True
+    pk, first, last = found
+    values["staff_id"] = pk
+    month = values["month"]
+    if month < first:
+        add_error(rownum, "month", f"{month:%Y-%m} is before this person's start_date")
+        return True
+    if last is not None and month > last:
+        add_error(rownum, "month", f"{month:%Y-%m} is after this person's end_date")
+        return True
+    return False
+
+
+def _field_name(model, attname: str) -> str:
+    return model._meta.get_field(attname).name
+
+
+def _flush(spec: Dataset, pending: list[dict], outcome: Outcome, *, write: bool) -> None:
+    """Classify a chunk against the stored rows (one query) and, if writing, write it."""
+    model = spec.model
+    db_key, value_fields = spec.db_key, spec.value_fields
+    width = len(db_key)
+    lookup = {f"{f}__in": {v[f] for v in pending} for f in db_key}
+    existing = {
+        row[1 : 1 + width]: (row[0], row[1 + width :])
+        for row in model.objects.filter(**lookup).values_list("pk", *db_key, *value_fields)
+    }
+    new, changed = [], []
+    start_index = value_fields.index("start_date") if spec is STAFF else None
+    for values in pending:
+        current = existing.get(tuple([values[f] for f in db_key]))
+        if current is None:
+            outcome.added += 1
+            new.append(values)
+            _touch(spec, outcome, values, None, start_index)
+        elif current[1] != tuple([values[f] for f in value_fields]):
+            outcome.updated += 1
+            changed.append((current[0], values))
+            _touch(spec, outcome, values, current[1], start_index)
+        else:
+            outcome.unchanged += 1
+    if not write:
+        return
+    stored = ("provider_id", *db_key, *value_fields)
+    stored = tuple(dict.fromkeys(stored))
+    if new:
+        model.objects.bulk_create(
+            [model(**{f: v[f] for f in stored}) for v in new], batch_size=1000
+        )
+    if changed:
+        model.objects.bulk_update(
+            [model(pk=pk, **{f: v[f] for f in value_fields}) for pk, v in changed],
+            [_field_name(model, f) for f in value_fields],
+            batch_size=500,
+        )
+
+
+def _touch(spec, outcome: Outcome, values: dict, old, start_index) -> None:
+    provider_id = values["provider_id"]
+    if spec.month_field:
+        outcome.months[provider_id].add(values["month"])
+    elif spec is STAFF:
+        start = values["start_date"]
+        if old is not None and old[start_index] < start:
+            start = old[start_index]
+        start = first_of_month(start)
+        known = outcome.staff_from.get(provider_id)
+        if known is None or start < known:
+            outcome.staff_from[provider_id] = start
+    else:
+        outcome.years[provider_id].add(values["year"])
+
+
+def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _add_months(day: dt.date, n: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _touched(spec: Dataset, ctx: Context, outcome: Outcome) -> dict:
+    """Which providers and months the commit changed: ``{provider_id: [months]}`` as JSON."""
+    current = first_of_month(ctx.today)
+    by_provider: dict[int, list[dt.date]] = {}
+    for provider_id, months in outcome.months.items():
+        by_provider[provider_id] = sorted(months)
+    for provider_id, years in outcome.years.items():
+        by_provider[provider_id] = [
+            month
+            for year in sorted(years)
+            for month in _months_between(dt.date(year, 1, 1), dt.date(year, 12, 1))
+            if month <= current
+        ]
+    if outcome.staff_from:
+        spans = {
+            row["provider_id"]: (row["first"], row["last"])
+            for row in StaffMonth.objects.filter(provider_id__in=list(outcome.staff_from))
+            .values("provider_id")
+            .annotate(first=Min("month"), last=Max("month"))
+        }
+        for provider_id, start in outcome.staff_from.items():
+            first, last = spans.get(provider_id, (None, current))
+            lower = max(start, first) if first else start
+            lower = max(lower, _add_months(last, -(STAFF_TOUCH_MONTHS - 1)))
+            by_provider[provider_id] = _months_between(lower, last) if lower <= last else []
+    codes = {pk: code for code, pk in ctx.providers.items()}
+    months = sorted({m for ms in by_provider.values() for m in ms})
+    return {
+        "provider_ids": sorted(by_provider),
+        "provider_codes": sorted(codes.get(pk, str(pk)) for pk in by_provider),
+        "months": [m.isoformat() for m in months],
+        "by_provider": {
+            str(pk): [m.isoformat() for m in ms] for pk, ms in sorted(by_provider.items())
+        },
+    }
+
+
+def _request_recompute(touched: dict, user) -> None:
+    """Ask the dashboard to recompute what changed: one request for the providers touched and
+    the months touched. ``touched["by_provider"]`` keeps the exact months per provider; one
+    request for the union (rather than one per provider) keeps a national file to one run."""
+    try:
+        from dashboard import services as dashboard_services
+    except ImportError:
+        return
+    request = getattr(dashboard_services, "request_recompute", None)
+    if request is None or not touched.get("provider_ids") or not touched.get("months"):
+        return
+    request(
+        provider_ids=[int(pk) for pk, months in touched["by_provider"].items() if months],
+        months=[dt.date.fromisoformat(m) for m in touched["months"]],
+        requested_by=user if user is not None and user.is_authenticated else None,
+    )
