@@ -1,0 +1,931 @@
+"""API: the metric catalogue, the metric values of the aggregate store (long and wide shapes) and
+SPC verdicts. Values are the same stored figures the dashboard pages show, limited to the caller's
+analyst scope and passed through :mod:`dashboard.suppression`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+from types import SimpleNamespace
+
+import django_filters
+from django.db.models import CharField, Count, F, Max, Value
+from django.db.models.functions import Cast, Concat
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.response import Response
+
+from ahpportal.api import (
+    ApiViewMixin,
+    CursorPagination,
+    ScopedListMixin,
+    ScopedRetrieveMixin,
+    ScopedViewSet,
+    safe_cell,
+)
+from councils.api import resolve_organisation
+from councils.models import Level, Organisation
+from councils.scoping import scope_paths
+
+from . import metrics as catalogue
+from . import spc
+from .models import MetricValue, RecomputeRun
+from .suppression import is_suppressed
+
+# --- metric definitions --------------------------------------------------------------------
+
+
+class MetricDefinitionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    domain = serializers.ChoiceField(choices=list(catalogue.DOMAINS.items()))
+    domain_name = serializers.CharField()
+    unit = serializers.ChoiceField(choices=["percent", "score", "ratio", "count"])
+    numerator = serializers.CharField()
+    denominator = serializers.CharField(help_text="Empty for counts")
+    direction = serializers.ChoiceField(
+        choices=["higher", "lower", "neither"], help_text="Which way is better"
+    )
+    default_target = serializers.FloatField(allow_null=True)
+    datasets = serializers.ListField(child=serializers.CharField())
+    by_profession = serializers.BooleanField()
+    by_band_group = serializers.BooleanField()
+    description = serializers.CharField()
+
+
+def _definition(metric: catalogue.Metric) -> dict:
+    return {
+        "code": metric.code,
+        "name": metric.name,
+        "domain": metric.domain,
+        "domain_name": metric.domain_name,
+        "unit": metric.unit,
+        "numerator": metric.numerator,
+        "denominator": metric.denominator,
+        "direction": metric.direction,
+        "default_target": metric.default_target,
+        "datasets": list(metric.datasets),
+        "by_profession": metric.by_profession,
+        "by_band_group": metric.by_band_group,
+        "description": metric.description,
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List metric definitions",
+        description="The Quality Dashboard's metric catalogue (not paginated; about 20 rows).",
+        parameters=[
+            OpenApiParameter(
+                "domain", str, enum=list(catalogue.DOMAINS), description="Only this domain."
+            )
+        ],
+        examples=[
+            OpenApiExample(
+                "Sickness absence",
+                value=[_definition(catalogue.get("sickness_absence_rate"))],
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="One metric definition", description="By its code."),
+)
+class MetricDefinitionViewSet(ApiViewMixin, viewsets.ViewSet):
+    """The catalogue is code, not organisation data: anyone signed in may read it."""
+
+    serializer_class = MetricDefinitionSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[a-z0-9_]+"
+    pagination_class = None
+
+    def list(self, request):
+        domain = request.query_params.get("domain")
+        if domain and domain not in catalogue.DOMAINS:
+            raise exceptions.ValidationError(
+                {"domain": f"Choose one of {', '.join(catalogue.DOMAINS)}."}
+            )
+        rows = [_definition(m) for m in catalogue.CATALOGUE if not domain or m.domain == domain]
+        return Response(rows)
+
+    def retrieve(self, request, code=None):
+        try:
+            return Response(_definition(catalogue.get(code)))
+        except KeyError:
+            raise exceptions.NotFound(f"There is no metric with the code {code!r}.") from None
+
+
+# --- metric values -------------------------------------------------------------------------
+
+METRIC_CODES = [m.code for m in catalogue.CATALOGUE]
+ANY = "*"
+
+
+def parse_month(value: str, field: str) -> dt.date:
+    for fmt in ("%Y-%m", "%Y-%m-%d"):
+        try:
+            day = dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        return day.replace(day=1)
+    raise exceptions.ValidationError({field: "Enter a month as YYYY-MM (for example 2025-03)."})
+
+
+def _codes(value: str, field: str, allowed: list[str]) -> list[str]:
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    unknown = [c for c in codes if c not in allowed]
+    if unknown or not codes:
+        raise exceptions.ValidationError(
+            {field: f"Unknown {field} {', '.join(unknown) or '(empty)'}; see the definitions."}
+        )
+    return codes
+
+
+def _profession_codes() -> list[str]:
+    from workforce.models import Profession
+
+    return [catalogue.ALL_PROFESSIONS, *Profession.objects.values_list("code", flat=True)]
+
+
+class MetricValueFilter(django_filters.FilterSet):
+    """Filters of metric values and SPC verdicts. ``profession`` and ``band_group`` default to
+    ``all`` (the all-professions, all-bands figure the dashboard shows); ``*`` takes every one."""
+
+    organisation = django_filters.CharFilter(
+        method="filter_organisation",
+        help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
+        "everything below it.",
+    )
+    subtree = django_filters.BooleanFilter(
+        method="filter_noop", help_text="With organisation: include everything below it."
+    )
+    level = django_filters.ChoiceFilter(
+        field_name="organisation__level", choices=Level.choices, help_text="Only this level."
+    )
+    metric = django_filters.CharFilter(
+        method="filter_metric", help_text="Metric code, or several separated by commas."
+    )
+    domain = django_filters.ChoiceFilter(
+        method="filter_domain",
+        choices=list(catalogue.DOMAINS.items()),
+        help_text="Only metrics of this domain.",
+    )
+    profession = django_filters.CharFilter(
+        method="filter_profession",
+        help_text='Profession code(s), comma-separated; default "all"; "*" for every one.',
+    )
+    band_group = django_filters.CharFilter(
+        method="filter_band_group",
+        help_text='"all" (default), "support" (bands 2-4), "registered" (5-9) or "*".',
+    )
+    month_from = django_filters.CharFilter(
+        method="filter_month_from", help_text="First month, YYYY-MM (inclusive)."
+    )
+    month_to = django_filters.CharFilter(
+        method="filter_month_to", help_text="Last month, YYYY-MM (inclusive)."
+    )
+
+    class Meta:
+        model = MetricValue
+        fields = []
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_organisation(self, queryset, name, value):
+        org = resolve_organisation(self.request, value)
+        if self.form.cleaned_data.get("subtree"):
+            ids = list(org.subtree().values_list("pk", flat=True))
+            return queryset.filter(organisation_id__in=ids)
+        return queryset.filter(organisation=org)
+
+    def filter_metric(self, queryset, name, value):
+        return queryset.filter(metric__in=_codes(value, "metric", METRIC_CODES))
+
+    def filter_domain(self, queryset, name, value):
+        return queryset.filter(
+            metric__in=[m.code for m in catalogue.CATALOGUE if m.domain == value]
+        )
+
+    def filter_profession(self, queryset, name, value):
+        if value == ANY:
+            return queryset
+        return queryset.filter(profession__in=_codes(value, "profession", _profession_codes()))
+
+    def filter_band_group(self, queryset, name, value):
+        if value == ANY:
+            return queryset
+        return queryset.filter(
+            band_group__in=_codes(value, "band_group", list(catalogue.BAND_GROUPS))
+        )
+
+    def filter_month_from(self, queryset, name, value):
+        return queryset.filter(month__gte=parse_month(value, "month_from"))
+
+    def filter_month_to(self, queryset, name, value):
+        return queryset.filter(month__lte=parse_month(value, "month_to"))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("profession"):
+            queryset = queryset.filter(profession=catalogue.ALL_PROFESSIONS)
+        if not data.get("band_group"):
+            queryset = queryset.filter(band_group="all")
+        return queryset
+
+
+class MetricValueSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = serializers.CharField(help_text="Organisation code")
+    organisation_name = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    month = serializers.CharField(help_text="YYYY-MM")
+    metric = serializers.CharField()
+    profession = serializers.CharField(help_text='Profession code or "all"')
+    band_group = serializers.CharField()
+    value = serializers.FloatField(allow_null=True, help_text="Null when missing or suppressed")
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    people = serializers.IntegerField(allow_null=True, help_text="People behind the figure")
+    suppressed = serializers.BooleanField(help_text="True when fewer than 5 people (hidden)")
+    providers_reporting = serializers.IntegerField()
+    providers_total = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
+
+
+class MetricValueWideSerializer(serializers.Serializer):
+    organisation = serializers.CharField()
+    organisation_name = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    month = serializers.CharField(help_text="YYYY-MM")
+    profession = serializers.CharField()
+    band_group = serializers.CharField()
+    values = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Metric code -> value (null when missing or suppressed)",
+    )
+    suppressed = serializers.ListField(
+        child=serializers.CharField(), help_text="Metric codes whose value is suppressed"
+    )
+
+
+VALUE_FIELDS = (
+    "id",
+    "organisation_id",
+    "org_code",
+    "org_name",
+    "org_level",
+    "org_path",
+    "month",
+    "metric",
+    "profession",
+    "band_group",
+    "value",
+    "numerator",
+    "denominator",
+    "people",
+    "providers_reporting",
+    "providers_total",
+    "computed_at",
+)
+LONG_HEADER = [
+    "id",
+    "organisation",
+    "organisation_name",
+    "level",
+    "month",
+    "metric",
+    "profession",
+    "band_group",
+    "value",
+    "numerator",
+    "denominator",
+    "people",
+    "suppressed",
+    "providers_reporting",
+    "providers_total",
+    "computed_at",
+]
+WIDE_KEY = ("org_code", "org_name", "org_level", "month", "profession", "band_group")
+
+
+def _values(queryset):
+    return queryset.annotate(
+        org_code=F("organisation__code"),
+        org_name=F("organisation__name"),
+        org_level=F("organisation__level"),
+        org_path=F("organisation__path"),
+    ).values(*VALUE_FIELDS)
+
+
+def _organisation_ids_q(user, action: str) -> dict:
+    """``{"organisation_id__in": [...]}`` for the user's scope, or ``{}`` for the whole tree."""
+    roots = scope_paths(user, action)
+    if roots is not None:
+        top = set(Organisation.get_root_nodes().values_list("path", flat=True))
+        if not top <= set(roots):
+            ids = Organisation.objects.in_scope(user, action).values_list("pk", flat=True)
+            return {"organisation_id__in": list(ids)}
+    return {}
+
+
+class _Suppressor:
+    """The dashboard's suppression rule, with no query per row (the scope is cached)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._cache: dict[str, bool] = {}
+
+    def __call__(self, people, path) -> bool:
+        if people is None or people >= 5:
+            return False
+        if path not in self._cache:
+            self._cache[path] = is_suppressed(
+                people=people, owner=SimpleNamespace(path=path), user=self.user
+            )
+        return self._cache[path]
+
+
+def _long(row: dict, suppress: _Suppressor) -> dict:
+    hidden = suppress(row["people"], row["org_path"])
+    return {
+        "id": row["id"],
+        "organisation": row["org_code"],
+        "organisation_name": row["org_name"],
+        "level": row["org_level"],
+        "month": row["month"].strftime("%Y-%m"),
+        "metric": row["metric"],
+        "profession": row["profession"],
+        "band_group": row["band_group"],
+        "value": None if hidden else row["value"],
+        "numerator": None if hidden else row["numerator"],
+        "denominator": None if hidden else row["denominator"],
+        "people": None if hidden else row["people"],
+        "suppressed": hidden,
+        "providers_reporting": row["providers_reporting"],
+        "providers_total": row["providers_total"],
+        "computed_at": row["computed_at"],
+    }
+
+
+SHAPE_PARAMETER = OpenApiParameter(
+    "shape",
+    str,
+    enum=["long", "wide"],
+    description="long (default): one row per value. wide: one row per organisation x month "
+    "(x profession x band group) with the metrics as columns.",
+)
+FORMAT_NOTE = " Add `?format=csv` to stream every matching row as CSV (no pagination)."
+
+LONG_EXAMPLE = {
+    "id": 1,
+    "organisation": "QF7",
+    "organisation_name": "South Yorkshire and Bassetlaw Integrated Care System",
+    "level": "ics",
+    "month": "2025-03",
+    "metric": "sickness_absence_rate",
+    "profession": "all",
+    "band_group": "all",
+    "value": 4.8,
+    "numerator": 912.5,
+    "denominator": 19010.0,
+    "people": 2104,
+    "suppressed": False,
+    "providers_reporting": 5,
+    "providers_total": 5,
+    "computed_at": "2025-04-02T02:00:00Z",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List metric values",
+        description=(
+            "Stored metric values (the figures the dashboard shows) for the organisations in "
+            "your scope, cursor-paginated by id. Values resting on fewer than 5 people are null "
+            "with `suppressed: true` for organisations outside your own." + FORMAT_NOTE
+        ),
+        parameters=[SHAPE_PARAMETER],
+        examples=[
+            OpenApiExample("Long shape", value=LONG_EXAMPLE, response_only=True),
+            OpenApiExample(
+                "SYB's values for 2024-25",
+                value=None,
+                request_only=True,
+                summary="?organisation=QF7&month_from=2024-04&month_to=2025-03",
+            ),
+        ],
+        responses={200: MetricValueSerializer(many=True)},
+    ),
+    retrieve=extend_schema(summary="One metric value", responses=MetricValueSerializer),
+)
+class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    queryset = MetricValue.objects.all()
+    serializer_class = MetricValueSerializer
+    filterset_class = MetricValueFilter
+    cursor_ordering = ("id",)
+
+    def freshness(self, queryset):
+        """The store changes only through recompute runs: the latest finished run and the
+        store's highest id (two index-only reads, whatever the size of the filtered set) say
+        whether anything changed; Last-Modified is when the latest run finished."""
+        runs = RecomputeRun.objects.filter(finished_at__isnull=False).aggregate(
+            n=Count("pk"), last=Max("finished_at")
+        )
+        top = MetricValue.objects.aggregate(top=Max("pk"))["top"]
+        return f"{runs['n']}|{runs['last']}|{top}", runs["last"]
+
+    @property
+    def shape(self) -> str:
+        shape = self.request.query_params.get("shape", "long")
+        if shape not in ("long", "wide"):
+            raise exceptions.ValidationError({"shape": 'Choose "long" or "wide".'})
+        return shape
+
+    def list(self, request, *args, **kwargs):
+        if self.shape == "long":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        not_modified = self.check_not_modified(queryset)
+        if not_modified is not None:
+            return not_modified
+        metrics = self._wide_metrics()
+        if self.wants_csv():
+            return self.stream_wide_csv(queryset, metrics)
+        keys = (
+            queryset.annotate(
+                wide_key=Concat(
+                    F("organisation__path"),
+                    Value("|"),
+                    Cast("month", CharField()),
+                    Value("|"),
+                    F("profession"),
+                    Value("|"),
+                    F("band_group"),
+                    output_field=CharField(),
+                )
+            )
+            .values("wide_key", "organisation_id", "month", "profession", "band_group")
+            .distinct()
+        )
+        paginator = self.paginator
+        paginator_ordering = self.cursor_ordering
+        self.cursor_ordering = ("wide_key",)
+        try:
+            page = paginator.paginate_queryset(keys, request, view=self)
+        finally:
+            self.cursor_ordering = paginator_ordering
+        wanted = {
+            (k["organisation_id"], k["month"], k["profession"], k["band_group"]) for k in page
+        }
+        rows = _values(
+            queryset.filter(
+                # the cross product of the page's parts; rows of other keys are dropped below
+                organisation_id__in={k[0] for k in wanted},
+                month__in={k[1] for k in wanted},
+                profession__in={k[2] for k in wanted},
+                band_group__in={k[3] for k in wanted},
+            ).order_by("organisation__path", "month", "profession", "band_group", "metric")
+        )
+        rows = (
+            r
+            for r in rows
+            if (r["organisation_id"], r["month"], r["profession"], r["band_group"]) in wanted
+        )
+        return paginator.get_paginated_response(list(self._wide_rows(rows, metrics)))
+
+    def _wide_metrics(self) -> list[str]:
+        params = self.request.query_params
+        codes = METRIC_CODES
+        if params.get("metric"):
+            codes = _codes(params["metric"], "metric", METRIC_CODES)
+        if params.get("domain"):
+            codes = [c for c in codes if catalogue.get(c).domain == params["domain"]]
+        return codes
+
+    def _wide_rows(self, rows, metrics):
+        suppress = _Suppressor(self.request.user)
+        for key, group in groupby(rows, key=lambda r: tuple(r[k] for k in WIDE_KEY)):
+            values = dict.fromkeys(metrics)
+            hidden = []
+            for row in group:
+                if row["metric"] not in values:
+                    continue
+                if suppress(row["people"], row["org_path"]):
+                    hidden.append(row["metric"])
+                else:
+                    values[row["metric"]] = row["value"]
+            code, name, level, month, profession, band_group = key
+            yield {
+                "organisation": code,
+                "organisation_name": name,
+                "level": level,
+                "month": month.strftime("%Y-%m"),
+                "profession": profession,
+                "band_group": band_group,
+                "values": values,
+                "suppressed": hidden,
+            }
+
+    def stream_wide_csv(self, queryset, metrics):
+        rows = _values(queryset).order_by(
+            "organisation__path", "month", "profession", "band_group", "metric"
+        )
+
+        def flat():
+            for record in self._wide_rows(rows.iterator(chunk_size=self.csv_chunk_size), metrics):
+                yield [
+                    record["organisation"],
+                    record["organisation_name"],
+                    record["level"],
+                    record["month"],
+                    record["profession"],
+                    record["band_group"],
+                    *record["values"].values(),
+                    ";".join(record["suppressed"]),
+                ]
+
+        header = [
+            "organisation",
+            "organisation_name",
+            "level",
+            "month",
+            "profession",
+            "band_group",
+            *metrics,
+            "suppressed",
+        ]
+        return self._streaming(header, flat(), "metric-values-wide")
+
+    def _streaming(self, header, rows, name):
+        from django.http import StreamingHttpResponse
+
+        from ahpportal.api import csv_lines
+
+        response = StreamingHttpResponse(
+            csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+    def get_queryset(self):
+        """The scope as a list of organisation ids (one small query through councils.scoping),
+        so PostgreSQL reads the store by its organisation index instead of joining on paths."""
+        queryset = MetricValue.objects.all()
+        request = getattr(self, "request", None)
+        if getattr(self, "swagger_fake_view", False) or request is None:
+            return queryset.none()
+        return queryset.filter(**_organisation_ids_q(request.user, self.scope_action))
+
+    def get_object(self):
+        queryset = _values(self.get_queryset())
+        try:
+            pk = int(self.kwargs["pk"])
+            return queryset.get(pk=pk)
+        except (ValueError, MetricValue.DoesNotExist):
+            raise exceptions.NotFound("Not found, or not in your scope.") from None
+
+    def paginate_queryset(self, queryset):
+        return super().paginate_queryset(_values(queryset))
+
+    def serialize_rows(self, rows) -> list:
+        suppress = _Suppressor(self.request.user)
+        return [_long(row, suppress) for row in rows]
+
+    def csv_header(self):
+        return LONG_HEADER
+
+    csv_rows_safe = True  # csv_rows neutralises its own text cells (the rest are numbers)
+    csv_chunk_size = 5_000
+
+    def csv_rows(self, queryset):
+        """Every row in organisation, metric, profession, band group and month order, straight
+        from ``values_list`` (no dict per row; months and timestamps formatted once each)."""
+        suppress = _Suppressor(self.request.user)
+        rows = (
+            # the order of the unique index (organisation, metric, profession, band group, month):
+            # an index scan that streams, with no sort
+            queryset.order_by("organisation_id", "metric", "profession", "band_group", "month")
+            # dates and times as text: parsed once per distinct value below, not once per row
+            .annotate(
+                month_text=Cast("month", CharField()), at_text=Cast("computed_at", CharField())
+            )
+            .values_list(
+                "id",
+                "organisation__code",
+                "organisation__name",
+                "organisation__level",
+                "organisation__path",
+                "month_text",
+                "metric",
+                "profession",
+                "band_group",
+                "value",
+                "numerator",
+                "denominator",
+                "people",
+                "providers_reporting",
+                "providers_total",
+                "at_text",
+            )
+        )
+        months: dict = {}
+        stamps: dict = {}
+        texts: dict = {}
+
+        def text(value):
+            if value not in texts:
+                texts[value] = safe_cell(value)
+            return texts[value]
+
+        for (pk, code, name, level, path, month, metric, profession, band_group, value,
+             numerator, denominator, people, reporting, total, computed_at) in rows.iterator(
+            chunk_size=self.csv_chunk_size
+        ):  # fmt: skip
+            if month not in months:
+                months[month] = month[:7]
+            if computed_at not in stamps:
+                stamps[computed_at] = _iso(computed_at)
+            hidden = people is not None and people < 5 and suppress(people, path)
+            if hidden:
+                value = numerator = denominator = people = None
+            yield (
+                pk,
+                text(code),
+                text(name),
+                level,
+                months[month],
+                text(metric),
+                text(profession),
+                text(band_group),
+                value,
+                numerator,
+                denominator,
+                people,
+                "Y" if hidden else "N",
+                reporting,
+                total,
+                stamps[computed_at],
+            )
+
+
+def _iso(text: str) -> str:
+    """A timestamp the database gave as text, in the JSON's ISO 8601 form."""
+    from django.utils.dateparse import parse_datetime
+
+    text = text.strip()
+    if text.endswith("+00"):
+        text += ":00"
+    stamp = parse_datetime(text.replace(" ", "T", 1))
+    if stamp is None:
+        return text
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+# --- SPC verdicts --------------------------------------------------------------------------
+
+
+class SpcVerdictSerializer(serializers.Serializer):
+    organisation = serializers.CharField()
+    organisation_name = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    metric = serializers.CharField()
+    profession = serializers.CharField()
+    band_group = serializers.CharField()
+    first_month = serializers.CharField(allow_null=True)
+    last_month = serializers.CharField(allow_null=True)
+    points = serializers.IntegerField(help_text="Months with a value (suppressed ones excluded)")
+    latest_value = serializers.FloatField(allow_null=True)
+    variation = serializers.ChoiceField(
+        choices=[
+            "special_cause_improving",
+            "special_cause_concerning",
+            "special_cause_neither_high",
+            "special_cause_neither_low",
+            "common_cause",
+            "insufficient_data",
+        ]
+    )
+    variation_label = serializers.CharField()
+    assurance = serializers.ChoiceField(
+        choices=[
+            "consistently_pass",
+            "consistently_fail",
+            "hit_and_miss",
+            "no_target",
+            "insufficient_data",
+        ]
+    )
+    assurance_label = serializers.CharField()
+    direction = serializers.CharField()
+    target = serializers.FloatField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    upper_limit = serializers.FloatField(allow_null=True)
+    lower_limit = serializers.FloatField(allow_null=True)
+
+
+class SpcPagination(CursorPagination):
+    page_size = 10
+    max_page_size = 100
+    page_size_query_description = "Organisations per page, 1 to 100 (default 10)."
+
+
+def _month_index(month: dt.date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _targets_for(orgs) -> dict[int, dict[str, float | None]]:
+    """Each organisation's effective targets (its own, an ancestor's or the default), as the
+    dashboard uses them: one query for the whole page."""
+    from .targets import effective_targets_many
+
+    return {
+        pk: {code: target.value for code, target in per_metric.items()}
+        for pk, per_metric in effective_targets_many(orgs).items()
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List SPC verdicts",
+        description=(
+            "Statistical process control (XmR, Making Data Count) verdicts for each organisation "
+            "x metric, computed over the stored monthly series (the last 24 months up to "
+            "`month_to`). Paginated by organisation (`page_size` organisations per page); "
+            "suppressed months count as missing." + FORMAT_NOTE
+        ),
+        parameters=[
+            OpenApiParameter("metric", str, description="Metric code(s), comma-separated."),
+            OpenApiParameter("domain", str, enum=list(catalogue.DOMAINS)),
+            OpenApiParameter("organisation", str, description="Organisation code in your scope."),
+            OpenApiParameter(
+                "subtree", OpenApiTypes.BOOL, description="With organisation: and below it."
+            ),
+            OpenApiParameter("level", str, enum=[c for c, _ in Level.choices]),
+            OpenApiParameter("profession", str, description='Default "all".'),
+            OpenApiParameter("band_group", str, description='Default "all".'),
+            OpenApiParameter("month_to", str, description="Last month of the series, YYYY-MM."),
+        ],
+        examples=[
+            OpenApiExample(
+                "Sickness absence at SYB",
+                response_only=True,
+                value={
+                    "organisation": "QF7",
+                    "organisation_name": "South Yorkshire and Bassetlaw Integrated Care System",
+                    "level": "ics",
+                    "metric": "sickness_absence_rate",
+                    "profession": "all",
+                    "band_group": "all",
+                    "first_month": "2023-04",
+                    "last_month": "2025-03",
+                    "points": 24,
+                    "latest_value": 4.8,
+                    "variation": "common_cause",
+                    "variation_label": "Common cause variation",
+                    "assurance": "hit_and_miss",
+                    "assurance_label": "Hit and miss",
+                    "direction": "lower",
+                    "target": 4.0,
+                    "mean": 4.6,
+                    "upper_limit": 5.6,
+                    "lower_limit": 3.6,
+                },
+            )
+        ],
+        responses={200: SpcVerdictSerializer(many=True)},
+    ),
+)
+class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
+    """Verdicts are computed per request from the stored series (one query per page)."""
+
+    queryset = Organisation.objects.all()
+    serializer_class = SpcVerdictSerializer
+    pagination_class = SpcPagination
+    cursor_ordering = ("path",)
+    filter_backends = []
+    window = 24
+
+    def _params(self):
+        params = self.request.query_params
+        metrics = METRIC_CODES
+        if params.get("metric"):
+            metrics = _codes(params["metric"], "metric", METRIC_CODES)
+        if params.get("domain"):
+            if params["domain"] not in catalogue.DOMAINS:
+                raise exceptions.ValidationError({"domain": "Choose a domain from the catalogue."})
+            metrics = [c for c in metrics if catalogue.get(c).domain == params["domain"]]
+        profession = params.get("profession") or catalogue.ALL_PROFESSIONS
+        if profession != catalogue.ALL_PROFESSIONS:
+            _codes(profession, "profession", _profession_codes())
+        band_group = params.get("band_group") or "all"
+        if band_group not in catalogue.BAND_GROUPS:
+            raise exceptions.ValidationError({"band_group": "Choose all, support or registered."})
+        month_to = parse_month(params["month_to"], "month_to") if params.get("month_to") else None
+        return metrics, profession, band_group, month_to
+
+    def filter_queryset(self, queryset):
+        params = self.request.query_params
+        if params.get("level"):
+            if params["level"] not in Level.values:
+                raise exceptions.ValidationError({"level": "Choose a level of the tree."})
+            queryset = queryset.filter(level=params["level"])
+        if params.get("organisation"):
+            org = resolve_organisation(self.request, params["organisation"])
+            subtree = params.get("subtree", "").lower() in ("true", "1", "yes")
+            queryset = (
+                queryset.filter(path__startswith=org.path)
+                if subtree
+                else queryset.filter(pk=org.pk)
+            )
+        return queryset
+
+    def serialize_rows(self, orgs) -> list:
+        return list(self._verdicts(list(orgs), *self._params()))
+
+    def _verdicts(self, orgs, metrics, profession, band_group, month_to):
+        if not orgs:
+            return
+        values = MetricValue.objects.filter(
+            organisation__in=orgs,
+            metric__in=metrics,
+            profession=profession,
+            band_group=band_group,
+        )
+        if month_to:
+            values = values.filter(month__lte=month_to)
+        rows = values.values_list("organisation_id", "metric", "month", "value", "people")
+        series: dict[tuple[int, str], dict[dt.date, float | None]] = {}
+        by_id = {org.pk: org for org in orgs}
+        suppress = _Suppressor(self.request.user)
+        for org_id, metric, month, value, people in rows:
+            hidden = suppress(people, by_id[org_id].path)
+            series.setdefault((org_id, metric), {})[month] = None if hidden else value
+        targets = _targets_for(orgs)
+        for org in orgs:
+            for code in metrics:
+                points = series.get((org.pk, code))
+                if not points:
+                    continue
+                yield self._verdict(
+                    org, catalogue.get(code), points, targets[org.pk], profession, band_group
+                )
+
+    def _verdict(self, org, metric, points, targets, profession, band_group):
+        last = max(points)
+        start = _month_index(last) - self.window + 1
+        months = [m for m in sorted(points) if _month_index(m) >= start]
+        by_index = {_month_index(m): points[m] for m in months}
+        ordered = [by_index.get(i) for i in range(start, _month_index(last) + 1)]
+        target = targets.get(metric.code, metric.default_target)
+        result = spc.analyse(ordered, direction=metric.direction, target=target)
+        present = [v for v in ordered if v is not None]
+        return {
+            "organisation": org.code,
+            "organisation_name": org.name,
+            "level": org.level,
+            "metric": metric.code,
+            "profession": profession,
+            "band_group": band_group,
+            "first_month": months[0].strftime("%Y-%m") if months else None,
+            "last_month": last.strftime("%Y-%m"),
+            "points": len(present),
+            "latest_value": present[-1] if present else None,
+            "variation": result.variation,
+            "variation_label": result.variation_label,
+            "assurance": result.assurance,
+            "assurance_label": result.assurance_label,
+            "direction": metric.direction,
+            "target": target,
+            "mean": result.mean,
+            "upper_limit": result.upper_limit,
+            "lower_limit": result.lower_limit,
+        }
+
+    def csv_header(self):
+        return list(SpcVerdictSerializer().fields)
+
+    def csv_rows(self, queryset):
+        params = self._params()  # validated now, before the response starts streaming
+
+        def rows():
+            chunk = []
+            for org in queryset.order_by("path").iterator(chunk_size=200):
+                chunk.append(org)
+                if len(chunk) == 200:
+                    for verdict in self._verdicts(chunk, *params):
+                        yield list(verdict.values())
+                    chunk = []
+            for verdict in self._verdicts(chunk, *params):
+                yield list(verdict.values())
+
+        return rows()

@@ -1,0 +1,305 @@
+"""Server-rendered, accessible SVG charts: XmR charts, sparklines and band bars.
+
+Every chart is ``role="img"`` with a ``<title>`` and a ``<desc>`` that says in words what the
+chart shows; pages always put a table of the same numbers beside it. Special-cause points are
+marked by shape (triangle improving, diamond concerning, square neither) and not only by colour.
+No JavaScript, so the charts print and work everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from . import spc
+
+BLUE = "#005eb8"
+GREY = "#4c6272"
+DARK = "#212b32"
+ORANGE = "#b35900"  # concerning (4.5:1 on white)
+IMPROVING = "#005eb8"
+NEITHER = "#6b3fa0"
+TARGET = "#d5281b"
+
+
+def fmt_number(value: float | None, unit: str = "") -> str:
+    """A number as shown on pages and in chart text."""
+    if value is None:
+        return "no data"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "score":
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def month_label(month: date) -> str:
+    return month.strftime("%b %Y")
+
+
+def _svg_open(width: int, height: int, chart_id: str, title: str, desc: str, css: str = "") -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" style="max-width:{width}px" role="img" class="app-chart {css}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
+    )
+
+
+def _scale(lo: float, hi: float, top: float, bottom: float):
+    if hi == lo:
+        hi, lo = hi + 1, lo - 1
+
+    def y(value: float) -> float:
+        return round(bottom - (value - lo) / (hi - lo) * (bottom - top), 1)
+
+    return y
+
+
+def _marker(x: float, y: float, point: spc.SpcPoint, size: float = 5.0) -> str:
+    """A point's mark: its shape tells the special-cause kind, colour only repeats it."""
+    s = size
+    if not point.special_cause:
+        return f'<circle cx="{x}" cy="{y}" r="{s - 1.5}" fill="{GREY}"/>'
+    if point.classification == "improvement":
+        pts = f"{x},{y - s - 1} {x - s - 1},{y + s} {x + s + 1},{y + s}"
+        return f'<polygon points="{pts}" fill="{IMPROVING}" stroke="{DARK}" stroke-width="1"/>'
+    if point.classification == "concern":
+        pts = f"{x},{y - s - 2} {x + s + 2},{y} {x},{y + s + 2} {x - s - 2},{y}"
+        return f'<polygon points="{pts}" fill="{ORANGE}" stroke="{DARK}" stroke-width="1"/>'
+    return (
+        f'<rect x="{x - s}" y="{y - s}" width="{2 * s}" height="{2 * s}" '
+        f'fill="{NEITHER}" stroke="{DARK}" stroke-width="1"/>'
+    )
+
+
+POINT_KIND_LABELS = {
+    "improvement": "special cause, improving (triangle)",
+    "concern": "special cause, concerning (diamond)",
+    "neither_high": "special cause, higher than expected (square)",
+    "neither_low": "special cause, lower than expected (square)",
+}
+
+RULE_LABELS = {
+    spc.RULE_OUTSIDE_LIMITS: "outside the process limits",
+    spc.RULE_SHIFT: "7 or more points on one side of the mean",
+    spc.RULE_TREND: "6 or more points rising or falling",
+    spc.RULE_TWO_OF_THREE: "2 of 3 points near a limit",
+}
+
+
+def point_words(point: spc.SpcPoint) -> str:
+    """A point's special-cause status in words, for tables and descriptions."""
+    if not point.special_cause:
+        return "Common cause"
+    rules = ", ".join(RULE_LABELS[rule] for rule in point.rules)
+    return f"{POINT_KIND_LABELS[point.classification].split(' (')[0].capitalize()}: {rules}"
+
+
+def xmr_chart(
+    *,
+    chart_id: str,
+    title: str,
+    months: Sequence[date],
+    result: spc.SpcResult,
+    unit: str,
+    width: int = 720,
+    height: int = 320,
+) -> SafeString:
+    """An XmR chart of ``result`` (from :func:`dashboard.spc.analyse`) over ``months``."""
+    values = [p.value for p in result.points]
+    present = [v for v in values if v is not None]
+    left, right, top, bottom = 64, width - 16, 16, height - 48
+    lines = [
+        v
+        for v in (result.upper_limit, result.lower_limit, result.mean, result.target)
+        if v is not None
+    ]
+    if not present:
+        desc = f"No values for {title} in the period."
+        return mark_safe(
+            _svg_open(width, 60, chart_id, title, desc)
+            + f'<text x="8" y="30" fill="{DARK}" font-size="14">No data</text></svg>'
+        )
+    lo, hi = min(present + lines), max(present + lines)
+    pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1
+    lo, hi = lo - pad, hi + pad
+    if unit in ("percent", "count", "ratio", "score") and lo < 0 <= min(present + lines):
+        lo = 0.0
+    y = _scale(lo, hi, top, bottom)
+    n = len(values)
+    step = (right - left) / max(n - 1, 1)
+
+    def x(i: int) -> float:
+        return round(left + i * step, 1)
+
+    parts = [_svg_open(width, height, chart_id, title, _xmr_desc(title, months, result, unit))]
+    # y axis with five ticks
+    for k in range(5):
+        tick = lo + (hi - lo) * k / 4
+        ty = y(tick)
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{ty}" y2="{ty}" stroke="#d8dde0" '
+            'stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{ty + 4}" text-anchor="end" font-size="11" '
+            f'fill="{DARK}">{escape(fmt_number(tick, unit))}</text>'
+        )
+    every = max(1, n // 8)
+    for i, month in enumerate(months):
+        if i % every == 0 or i == n - 1:
+            parts.append(
+                f'<text x="{x(i)}" y="{bottom + 18}" text-anchor="middle" font-size="11" '
+                f'fill="{DARK}">{month.strftime("%b %y")}</text>'
+            )
+    if result.has_limits:
+        for value, label, dash in (
+            (result.upper_limit, "Upper process limit", "6 4"),
+            (result.lower_limit, "Lower process limit", "6 4"),
+            (result.mean, "Mean", ""),
+        ):
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(
+                f'<line x1="{left}" x2="{right}" y1="{y(value)}" y2="{y(value)}" '
+                f'stroke="{GREY}" stroke-width="1.5"{dash_attr}><title>{label} '
+                f"{escape(fmt_number(value, unit))}</title></line>"
+            )
+    elif result.mean is not None:
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{y(result.mean)}" y2="{y(result.mean)}" '
+            f'stroke="{GREY}" stroke-width="1.5"/>'
+        )
+    if result.target is not None:
+        ty = y(result.target)
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{ty}" y2="{ty}" stroke="{TARGET}" '
+            f'stroke-width="2" stroke-dasharray="2 3"/>'
+            f'<text x="{left + 4}" y="{ty - 4}" font-size="11" '
+            f'fill="{TARGET}">Target {escape(fmt_number(result.target, unit))}</text>'
+        )
+    path = []
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        path.append(f"{'M' if not path or values[i - 1] is None else 'L'}{x(i)},{y(value)}")
+    parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
+    for i, point in enumerate(result.points):
+        if point.value is not None:
+            parts.append(_marker(x(i), y(point.value), point))
+    parts.append(
+        f'<text x="{left}" y="{height - 6}" font-size="11" fill="{DARK}">'
+        "Key: circle common cause; triangle improving; diamond concerning; square neither; "
+        "dashed grey process limits; red dotted target</text>"
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _xmr_desc(title: str, months: Sequence[date], result: spc.SpcResult, unit: str) -> str:
+    present = [(m, p) for m, p in zip(months, result.points, strict=True) if p.value is not None]
+    first, last = present[0], present[-1]
+    words = [
+        f"{title} from {month_label(first[0])} ({fmt_number(first[1].value, unit)}) "
+        f"to {month_label(last[0])} ({fmt_number(last[1].value, unit)})."
+    ]
+    if result.has_limits:
+        words.append(
+            f"Mean {fmt_number(result.mean, unit)}, process limits "
+            f"{fmt_number(result.lower_limit, unit)} to {fmt_number(result.upper_limit, unit)}."
+        )
+    if result.target is not None:
+        words.append(f"Target {fmt_number(result.target, unit)}.")
+    special = [m for m, p in present if p.special_cause]
+    if special:
+        words.append(
+            f"{len(special)} special-cause points: " + ", ".join(month_label(m) for m in special)
+        )
+    words.append(f"{result.variation_label}. {result.assurance_label}.")
+    return " ".join(words)
+
+
+def sparkline(
+    *, chart_id: str, title: str, values: Sequence[float | None], unit: str, months=None
+) -> SafeString:
+    """A small trend line (last point marked) with a title and a description in words."""
+    width, height, pad = 120, 32, 4
+    present = [v for v in values if v is not None]
+    if len(present) < 2:
+        desc = "Not enough months with data to draw a trend."
+        return mark_safe(
+            _svg_open(width, height, chart_id, title, desc, "app-sparkline")
+            + f'<text x="2" y="20" font-size="11" fill="{DARK}">no trend</text></svg>'
+        )
+    lo, hi = min(present), max(present)
+    y = _scale(lo, hi, pad, height - pad)
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    path, last = [], None
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        xi = round(pad + i * step, 1)
+        path.append(f"{'M' if not path or values[i - 1] is None else 'L'}{xi},{y(value)}")
+        last = (xi, y(value))
+    span = ""
+    if months:
+        span = f" from {month_label(months[0])} to {month_label(months[-1])}"
+    desc = (
+        f"Trend of {len(present)} months{span}: first {fmt_number(present[0], unit)}, "
+        f"latest {fmt_number(present[-1], unit)}, lowest {fmt_number(lo, unit)}, "
+        f"highest {fmt_number(hi, unit)}."
+    )
+    return mark_safe(
+        _svg_open(width, height, chart_id, title, desc, "app-sparkline")
+        + f'<path d="{" ".join(path)}" fill="none" stroke="{BLUE}" stroke-width="1.5"/>'
+        + f'<circle cx="{last[0]}" cy="{last[1]}" r="2.5" fill="{DARK}"/></svg>'
+    )
+
+
+def band_bars(
+    *, chart_id: str, title: str, bars: Sequence[tuple[str, float | None]], overall: float | None
+) -> SafeString:
+    """Horizontal bars (a percentage per band) with a line at the overall share."""
+    row_h, left, width = 26, 150, 640
+    right = width - 60
+    height = row_h * len(bars) + 40
+    hi = max([v for _, v in bars if v is not None] + ([overall] if overall is not None else []))
+    hi = max(hi, 1.0) * 1.1
+    words = "; ".join(f"{label} {fmt_number(v, 'percent')}" for label, v in bars)
+    desc = f"{title}. {words}."
+    if overall is not None:
+        desc += f" Overall share {fmt_number(overall, 'percent')}, shown as a vertical line."
+    parts = [_svg_open(width, height, chart_id, title, desc)]
+    for i, (label, value) in enumerate(bars):
+        top = 8 + i * row_h
+        parts.append(
+            f'<text x="{left - 8}" y="{top + 16}" text-anchor="end" font-size="12" '
+            f'fill="{DARK}">{escape(label)}</text>'
+        )
+        if value is None:
+            parts.append(
+                f'<text x="{left + 4}" y="{top + 16}" font-size="12" fill="{DARK}">'
+                "fewer than 5 or no data</text>"
+            )
+            continue
+        w = round((right - left) * value / hi, 1)
+        parts.append(
+            f'<rect x="{left}" y="{top + 4}" width="{w}" height="{row_h - 8}" fill="{BLUE}"/>'
+            f'<text x="{left + w + 4}" y="{top + 16}" font-size="12" fill="{DARK}">'
+            f"{escape(fmt_number(value, 'percent'))}</text>"
+        )
+    if overall is not None:
+        ox = round(left + (right - left) * overall / hi, 1)
+        bottom = 8 + len(bars) * row_h
+        parts.append(
+            f'<line x1="{ox}" x2="{ox}" y1="4" y2="{bottom}" stroke="{TARGET}" stroke-width="2" '
+            f'stroke-dasharray="4 3"/><text x="{ox}" y="{bottom + 18}" text-anchor="middle" '
+            f'font-size="12" fill="{TARGET}">Overall {escape(fmt_number(overall, "percent"))}'
+            "</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

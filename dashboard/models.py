@@ -1,0 +1,121 @@
+"""The aggregate store, targets and recompute runs. Pages and the API read only from here."""
+
+from django.conf import settings
+from django.db import models
+
+from councils.models import Organisation
+from councils.scoping import ScopedQuerySet
+
+
+class MetricValue(models.Model):
+    """One metric for one organisation (any level, England included), month, profession and
+    band group. Parents' parts are sums of their children's parts."""
+
+    # Indexed by the composite indexes below, which start with it. No database-level foreign key:
+    # the store is derived data, written only by dashboard.compute from the organisation table,
+    # and checking millions of rows at each full recompute's commit cost more than a third of
+    # its time (bench/bench_metrics.py); PROTECT is still enforced by Django.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="metric_values",
+        db_index=False,
+        db_constraint=False,
+    )
+    month = models.DateField(help_text="First day of the calendar month")
+    metric = models.CharField(max_length=40, help_text="Code from dashboard.metrics.CATALOGUE")
+    profession = models.CharField(
+        max_length=40, default="all", help_text='Profession code or "all"'
+    )
+    band_group = models.CharField(max_length=12, default="all")
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+    value = models.FloatField(null=True, help_text="Empty when the denominator is empty")
+    people = models.PositiveIntegerField(
+        null=True, help_text="People behind the figure (for small-number suppression)"
+    )
+    providers_reporting = models.PositiveIntegerField(default=0)
+    providers_total = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "metric", "profession", "band_group", "month"],
+                name="metric_value_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "month"]),
+            models.Index(fields=["metric", "month"]),
+        ]
+
+    def __str__(self):
+        return f"{self.metric} {self.organisation_id} {self.month:%Y-%m} {self.profession}"
+
+
+class Target(models.Model):
+    """A chair's target for a metric at their organisation; applies to the subtree below unless
+    an organisation below sets its own."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="targets")
+    metric = models.CharField(max_length=40)
+    value = models.FloatField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    set_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "metric"], name="one_target_per_org")
+        ]
+
+    def __str__(self):
+        return f"{self.metric} target {self.value} at {self.organisation_id}"
+
+
+class RecomputeRun(models.Model):
+    """One recompute of the aggregate store: its scope, timing, rows and outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        INCREMENTAL = "incremental", "After an import"
+        FULL = "full", "Full (nightly)"
+        ON_DEMAND = "on_demand", "On demand"
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="recompute_runs",
+        help_text="The root of what the run covers (England for a full run)",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    provider_ids = models.JSONField(default=list, blank=True)
+    months = models.JSONField(default=list, blank=True, help_text="ISO dates; empty = all")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    note = models.CharField(max_length=200, blank=True, help_text="e.g. covered by a full run")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} recompute {self.pk} ({self.status})"

@@ -1,0 +1,814 @@
+"""Reads of the Quality Dashboard shared by the pages, exports and the API.
+
+Everything here reads the MetricValue store only (never workforce rows), with a fixed number of
+queries whatever the level of the organisation: one query for the metric values on a page, one for
+the targets, one each for the organisations beside or below. Every figure goes through
+:mod:`dashboard.suppression` before it is returned.
+
+The organisation passed in has already been fetched through ``councils.scoping`` (so it is in the
+user's view scope); the only data about organisations outside that scope returned here are the
+benchmark rows of :func:`metric_detail_for` (siblings and England, the parent's published figures),
+suppressed where small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.safestring import SafeString
+
+from councils.models import Organisation
+from councils.scoping import benchmark_q, covers
+
+from . import charts, spc
+from . import metrics as catalogue
+from . import targets as targets_module
+from .metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
+from .models import MetricValue, RecomputeRun
+from .suppression import SUPPRESSED_TEXT, Shown, shown
+from .targets import EffectiveTarget
+
+WINDOW_MONTHS = 24  # the SPC series and trend lines cover the last 24 months
+
+STATUS_LABELS = {**targets_module.STATUS_LABELS, None: "No target"}
+STATUS_TAGS = {"met": "green", "near": "yellow", "not_met": "red", None: "grey"}
+STATUS_ICONS = {"met": "\u2713", "near": "\u2248", "not_met": "\u2717", None: "\u2013"}
+
+VARIATION_TAGS = {
+    "special_cause_improving": "blue",
+    "special_cause_concerning": "orange",
+    "special_cause_neither_high": "purple",
+    "special_cause_neither_low": "purple",
+    "common_cause": "grey",
+    "insufficient_data": "white",
+}
+ASSURANCE_TAGS = {
+    "consistently_pass": "blue",
+    "consistently_fail": "orange",
+    "hit_and_miss": "grey",
+    "no_target": "white",
+    "insufficient_data": "white",
+}
+
+SUPPLY_TOTALS = (
+    "support_workforce_share",
+    "apprentices",
+    "advanced_practitioners",
+    "return_to_practice_starters",
+)
+SUPPLY_BY_PROFESSION = (
+    "vacancy_rate",
+    "turnover_rate",
+    "apprentices",
+    "advanced_practitioners",
+    "return_to_practice_starters",
+)
+IN_POST_METRIC = "job_plan_coverage"  # its denominator is the in-post headcount
+
+
+@dataclass(slots=True)
+class Figure:
+    """One stored MetricValue row as the pages read it (a plain tuple, no model instance)."""
+
+    organisation_id: int
+    metric: str
+    profession: str
+    band_group: str
+    month: dt.date
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    people: int | None
+    providers_reporting: int
+    providers_total: int
+    computed_at: dt.datetime
+
+
+FIGURE_FIELDS = tuple(Figure.__dataclass_fields__)
+
+
+def figures(queryset):
+    """Read MetricValue rows as :class:`Figure` (values_list: no model instances)."""
+    return (Figure(*row) for row in queryset.values_list(*FIGURE_FIELDS))
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters and months
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user picked (already validated); ``month`` None means the latest month."""
+
+    month: dt.date | None = None
+    profession: str = ALL_PROFESSIONS
+    band_group: str = "all"
+
+    @property
+    def band_group_name(self) -> str:
+        return BAND_GROUPS.get(self.band_group, self.band_group)
+
+    def query(self, month: dt.date | None = None) -> dict[str, str]:
+        """The filters as GET parameters, for links that keep them."""
+        params = {}
+        month = month or self.month
+        if month:
+            params["month"] = month.strftime("%Y-%m")
+        if self.profession != ALL_PROFESSIONS:
+            params["profession"] = self.profession
+        if self.band_group != "all":
+            params["band_group"] = self.band_group
+        return params
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def window(month: dt.date, size: int = WINDOW_MONTHS) -> list[dt.date]:
+    return [add_months(month, k) for k in range(-size + 1, 1)]
+
+
+def available_months(org: Organisation) -> list[dt.date]:
+    """Months that have figures for ``org``, latest first (one query)."""
+    return list(
+        MetricValue.objects.filter(organisation=org, profession=ALL_PROFESSIONS, band_group="all")
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+
+
+def resolve_month(filters: Filters, months: list[dt.date]) -> dt.date | None:
+    if filters.month is not None:
+        return filters.month
+    return months[0] if months else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets (the engine's dashboard/targets.py holds the rule; this adapts to it)
+
+
+def _targets(org: Organisation) -> dict[str, EffectiveTarget]:
+    """Effective target per metric code for ``org`` (one query)."""
+    return targets_module.effective_targets_many([org])[org.pk]
+
+
+# ---------------------------------------------------------------------------------------------
+# One metric's row
+
+
+@dataclass
+class MetricRow:
+    metric: Metric
+    applicable: bool
+    note: str = ""
+    current: Figure | None = None
+    figure: Shown = field(default_factory=lambda: Shown(None, False))
+    target: float | None = None
+    target_source: str = ""
+    status: str | None = None
+    result: spc.SpcResult | None = None
+    months: list[dt.date] = field(default_factory=list)
+    series: list[float | None] = field(default_factory=list)
+    trend: SafeString | str = ""
+
+    @property
+    def display(self) -> str:
+        return display(self.metric, self.figure)
+
+    @property
+    def target_display(self) -> str:
+        if self.target is None:
+            return "none set"
+        return charts.fmt_number(self.target, self.metric.unit)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def status_tag(self) -> str:
+        return STATUS_TAGS[self.status]
+
+    @property
+    def status_icon(self) -> str:
+        return STATUS_ICONS[self.status]
+
+    @property
+    def variation(self) -> str:
+        return self.result.variation if self.result else "insufficient_data"
+
+    @property
+    def variation_label(self) -> str:
+        return self.result.variation_label if self.result else "No data"
+
+    @property
+    def variation_tag(self) -> str:
+        return VARIATION_TAGS[self.variation]
+
+    @property
+    def assurance_label(self) -> str:
+        return self.result.assurance_label if self.result else "No data"
+
+    @property
+    def assurance_tag(self) -> str:
+        return ASSURANCE_TAGS[self.result.assurance if self.result else "insufficient_data"]
+
+    @property
+    def completeness(self) -> str:
+        return completeness(self.current)
+
+    @property
+    def computed_at(self):
+        return self.current.computed_at if self.current else None
+
+    def recent(self, count: int = 12) -> list[tuple[dt.date, str]]:
+        """The last ``count`` months and their values as shown (for tables beside charts)."""
+        pairs = list(zip(self.months, self.series, strict=True))[-count:]
+        return [(m, display(self.metric, Shown(v, False))) for m, v in pairs]
+
+    @property
+    def recent_12(self) -> list[tuple[dt.date, str]]:
+        return self.recent(12)
+
+    @property
+    def is_exception(self) -> bool:
+        """For the board report: special cause of concern, or target not met."""
+        return self.status == "not_met" or self.variation == "special_cause_concerning"
+
+
+def display(metric: Metric, figure: Shown) -> str:
+    if figure.suppressed:
+        return SUPPRESSED_TEXT
+    if figure.value is None:
+        return "No data"
+    return charts.fmt_number(figure.value, metric.unit)
+
+
+def completeness(value: Figure | None) -> str:
+    if value is None or not value.providers_total:
+        return ""
+    noun = "provider" if value.providers_total == 1 else "providers"
+    return f"{value.providers_reporting} of {value.providers_total} {noun}"
+
+
+def not_applicable(metric: Metric, filters: Filters) -> str:
+    if filters.profession != ALL_PROFESSIONS and not metric.by_profession:
+        return "Not recorded by profession"
+    if filters.band_group != "all" and not metric.by_band_group:
+        return "Not recorded by band group"
+    return ""
+
+
+def _metric_rows(
+    *,
+    user,
+    org: Organisation,
+    metric_list: list[Metric],
+    filters: Filters,
+    month: dt.date | None,
+    targets: dict[str, EffectiveTarget],
+    chart_prefix: str = "trend",
+) -> list[MetricRow]:
+    """Rows for ``metric_list``: latest value, target, status, SPC verdicts and a sparkline.
+    One query for all of them."""
+    rows = [MetricRow(metric=m, applicable=not not_applicable(m, filters)) for m in metric_list]
+    for row in rows:
+        row.note = not_applicable(row.metric, filters)
+        effective = targets.get(row.metric.code)
+        if effective is not None:
+            row.target, row.target_source = effective.value, effective.source
+    if month is None:
+        return rows
+    months = window(month)
+    wanted = [row.metric.code for row in rows if row.applicable]
+    by_key: dict[tuple[str, dt.date], Figure] = {}
+    for mv in figures(
+        MetricValue.objects.filter(
+            organisation=org,
+            metric__in=wanted,
+            profession=filters.profession,
+            band_group=filters.band_group,
+            month__gte=months[0],
+            month__lte=month,
+        )
+    ):
+        by_key[(mv.metric, mv.month)] = mv
+    covered = covers(user, "view", org)
+    for row in rows:
+        if not row.applicable:
+            continue
+        code = row.metric.code
+        row.months = months
+        series = [shown(by_key.get((code, m)), user, org, covered=covered) for m in months]
+        row.series = [f.value for f in series]
+        row.current = by_key.get((code, month))
+        row.figure = series[-1]
+        row.result = spc.analyse(row.series, direction=row.metric.direction, target=row.target)
+        row.status = targets_module.status(row.metric, row.figure.value, row.target)
+        row.trend = charts.sparkline(
+            chart_id=f"{chart_prefix}-{code}",
+            title=f"{row.metric.name}: trend",
+            values=row.series,
+            unit=row.metric.unit,
+            months=months,
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Freshness
+
+
+def freshness_note(org: Organisation, computed_at) -> str:
+    """Why the figures may be out of date, or "" (at most two queries)."""
+    from .services import recompute_notice
+
+    run = recompute_notice(org)
+    if run is not None and run.status in (RecomputeRun.Status.PENDING, RecomputeRun.Status.RUNNING):
+        return "The figures are being recomputed; this page will show the new figures shortly."
+    if computed_at is not None and _import_newer_than(org, computed_at):
+        return (
+            "New data has been imported since these figures were computed; "
+            "the figures are being recomputed."
+        )
+    if run is not None and run.status == RecomputeRun.Status.FAILED:
+        return (
+            "The last recompute of these figures failed; the figures shown are the last ones "
+            "computed successfully."
+        )
+    return ""
+
+
+def _import_newer_than(org: Organisation, computed_at) -> bool:
+    """Whether an import for ``org``, an organisation above it or one below it was committed
+    after ``computed_at``."""
+    from workforce.models import ImportRun
+
+    ancestors = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
+    return ImportRun.objects.filter(
+        Q(organisation__path__in=ancestors) | Q(organisation__path__startswith=org.path),
+        status=ImportRun.Status.COMMITTED,
+        committed_at__gt=computed_at,
+    ).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Scorecard
+
+
+@dataclass
+class Scorecard:
+    org: Organisation
+    filters: Filters
+    month: dt.date | None
+    months: list[dt.date]
+    domains: list[tuple[str, str, list[MetricRow]]]
+    computed_at: dt.datetime | None
+    freshness: str
+
+    @property
+    def rows(self) -> list[MetricRow]:
+        return [row for _, _, rows in self.domains for row in rows]
+
+    @property
+    def exceptions(self) -> list[MetricRow]:
+        return [row for row in self.rows if row.is_exception]
+
+    @property
+    def has_figures(self) -> bool:
+        return any(row.current is not None for row in self.rows)
+
+
+def scorecard_for(
+    user, org: Organisation, filters: Filters, months: list[dt.date] | None = None
+) -> Scorecard:
+    """The four domains for ``org`` at ``filters.month`` (default the latest month)."""
+    if months is None:
+        months = available_months(org)
+    month = resolve_month(filters, months)
+    targets = _targets(org)
+    rows = _metric_rows(
+        user=user,
+        org=org,
+        metric_list=list(catalogue.CATALOGUE),
+        filters=filters,
+        month=month,
+        targets=targets,
+    )
+    by_code = {row.metric.code: row for row in rows}
+    domains = [
+        (code, name, [by_code[m.code] for m in metric_list])
+        for code, name, metric_list in catalogue.by_domain()
+    ]
+    stamps = [row.computed_at for row in rows if row.computed_at]
+    computed_at = max(stamps) if stamps else None
+    return Scorecard(
+        org=org,
+        filters=filters,
+        month=month,
+        months=months,
+        domains=domains,
+        computed_at=computed_at,
+        freshness=freshness_note(org, computed_at),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Metric page: XmR chart, drill-down and benchmarking
+
+
+@dataclass
+class PeerRow:
+    org: Organisation
+    figure: Shown
+    current: Figure | None
+    metric: Metric
+    is_self: bool = False
+    can_open: bool = False
+    rank: int | None = None
+
+    @property
+    def display(self) -> str:
+        return display(self.metric, self.figure)
+
+    @property
+    def completeness(self) -> str:
+        return completeness(self.current) if not self.figure.suppressed else ""
+
+
+@dataclass
+class MetricDetail:
+    org: Organisation
+    metric: Metric
+    filters: Filters
+    month: dt.date | None
+    months: list[dt.date]
+    row: MetricRow
+    chart: SafeString | str
+    table: list[dict]
+    children: list[PeerRow]
+    siblings: list[PeerRow]
+    england: PeerRow | None
+    rank: int | None
+    ranked: int
+    freshness: str
+    note: str
+
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        """The chart's lines in words, for the summary beside the chart."""
+        result, unit = self.row.result, self.metric.unit
+        if result is None:
+            return []
+        if not result.has_limits:
+            return [("Process limits", result.variation_label)]
+        lines = [
+            ("Mean", charts.fmt_number(result.mean, unit)),
+            ("Upper process limit", charts.fmt_number(result.upper_limit, unit)),
+            ("Lower process limit", charts.fmt_number(result.lower_limit, unit)),
+        ]
+        if result.target is not None:
+            lines.append(("Target", charts.fmt_number(result.target, unit)))
+        return lines
+
+
+def _rank(rows: list[PeerRow], direction: str) -> None:
+    """Competition ranking (1 = best) by the true values, suppressed ones included."""
+    valued = [r for r in rows if r.current is not None and r.current.value is not None]
+    if direction not in ("higher", "lower"):
+        return
+    reverse = direction == "higher"
+    ordered = sorted(valued, key=lambda r: r.current.value, reverse=reverse)
+    for row in ordered:
+        better = sum(
+            1
+            for other in ordered
+            if (other.current.value > row.current.value) == reverse
+            and other.current.value != row.current.value
+        )
+        row.rank = better + 1
+
+
+def metric_detail_for(
+    user, org: Organisation, metric: Metric, filters: Filters, months: list[dt.date] | None = None
+) -> MetricDetail:
+    if months is None:
+        months = available_months(org)
+    month = resolve_month(filters, months)
+    targets = _targets(org)
+    (row,) = _metric_rows(
+        user=user,
+        org=org,
+        metric_list=[metric],
+        filters=filters,
+        month=month,
+        targets=targets,
+        chart_prefix="metric-trend",
+    )
+    chart, table = "", []
+    if row.result is not None:
+        chart = charts.xmr_chart(
+            chart_id=f"xmr-{metric.code}",
+            title=f"{metric.name}, {org.display_name}",
+            months=row.months,
+            result=row.result,
+            unit=metric.unit,
+        )
+        for m, point in zip(row.months, row.result.points, strict=True):
+            figure = row.series[row.months.index(m)]
+            table.append(
+                {
+                    "month": m,
+                    "value": display(metric, Shown(figure, False))
+                    if figure is not None
+                    else "No data",
+                    "special": charts.point_words(point) if point.value is not None else "",
+                }
+            )
+
+    # Organisations on the page: children (drill-down), siblings and England (benchmarks).
+    steplen = org.steplen
+    parent_path = org.path[:-steplen]
+    root_path = org.path[:steplen]
+    others = list(Organisation.objects.filter(benchmark_q(org)).order_by("name"))
+    values = {}
+    if month is not None and not row.note:
+        values = {
+            mv.organisation_id: mv
+            for mv in figures(
+                MetricValue.objects.filter(
+                    organisation__in=[o.pk for o in others],
+                    metric=metric.code,
+                    profession=filters.profession,
+                    band_group=filters.band_group,
+                    month=month,
+                )
+            )
+        }
+
+    def peer(o: Organisation) -> PeerRow:
+        mv = values.get(o.pk)
+        return PeerRow(
+            org=o,
+            figure=shown(mv, user, owner=o),
+            current=mv,
+            metric=metric,
+            is_self=o.pk == org.pk,
+            can_open=covers(user, "view", o),
+        )
+
+    children = [peer(o) for o in others if o.depth == org.depth + 1]
+    siblings = [peer(o) for o in others if o.depth == org.depth and parent_path]
+    england = next((peer(o) for o in others if o.path == root_path and parent_path), None)
+    _rank(siblings, metric.direction)
+    own = next((s for s in siblings if s.is_self), None)
+    ranked = sum(1 for s in siblings if s.rank is not None)
+    return MetricDetail(
+        org=org,
+        metric=metric,
+        filters=filters,
+        month=month,
+        months=months,
+        row=row,
+        chart=chart,
+        table=table,
+        children=children,
+        siblings=siblings,
+        england=england,
+        rank=own.rank if own else None,
+        ranked=ranked,
+        freshness=freshness_note(org, row.computed_at),
+        note=row.note,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Diversity
+
+
+@dataclass
+class BandFigure:
+    label: str
+    figure: Shown
+    current: Figure | None
+    gap: str = ""
+    is_overall: bool = False
+
+    @property
+    def display(self) -> str:
+        return display(catalogue.get("ethnic_minority_share"), self.figure)
+
+
+@dataclass
+class Diversity:
+    org: Organisation
+    filters: Filters
+    month: dt.date | None
+    months: list[dt.date]
+    overall: BandFigure | None
+    bands: list[BandFigure]
+    groups: list[BandFigure]
+    disability: list[BandFigure]
+    chart: SafeString | str
+    computed_at: dt.datetime | None
+    freshness: str
+
+
+def band_label(band_group: str) -> str:
+    if band_group.startswith("band_"):
+        return f"Band {band_group[5:]}"
+    return BAND_GROUPS.get(band_group, band_group)
+
+
+def _band_order(band_group: str) -> int:
+    from workforce.models import Band
+
+    codes = [b.value for b in Band]
+    code = band_group[5:]
+    return codes.index(code) if code in codes else len(codes)
+
+
+def diversity_for(
+    user, org: Organisation, filters: Filters, months: list[dt.date] | None = None
+) -> Diversity:
+    """Ethnic minority share by band against the overall share, and disability declaration,
+    for whatever band rows the store holds (one query)."""
+    if months is None:
+        months = available_months(org)
+    month = resolve_month(filters, months)
+    overall, bands, groups, disability = None, [], [], []
+    computed = []
+    if month is not None:
+        found = figures(
+            MetricValue.objects.filter(
+                Q(metric__startswith="ethnic_minority_share") | Q(metric__startswith="disability"),
+                organisation=org,
+                month=month,
+                profession=filters.profession,
+            )
+        )
+        for mv in found:
+            computed.append(mv.computed_at)
+            item = BandFigure(band_label(mv.band_group), shown(mv, user, owner=org), mv)
+            if mv.metric.startswith("disability"):
+                if mv.band_group == "all" or mv.band_group.startswith("band_"):
+                    disability.append(item)
+            elif mv.metric == "ethnic_minority_share_senior" and mv.band_group == "all":
+                groups.append(BandFigure("Bands 8a-9", item.figure, mv))
+            elif mv.metric == "ethnic_minority_share":
+                if mv.band_group == "all":
+                    overall = item
+                elif mv.band_group.startswith("band_"):
+                    bands.append(item)
+                else:
+                    groups.append(item)
+        bands.sort(key=lambda b: _band_order(b.current.band_group))
+        disability.sort(
+            key=lambda b: -1 if b.current.band_group == "all" else _band_order(b.current.band_group)
+        )
+        groups.sort(key=lambda b: b.label)
+        if overall is not None:
+            overall.is_overall = True
+            overall.label = "All bands"
+            for item in bands + groups:
+                if overall.figure.value is not None and item.figure.value is not None:
+                    points = item.figure.value - overall.figure.value
+                    item.gap = f"{points:+.1f} percentage points"
+    chart = ""
+    shown_bands = bands or groups
+    if shown_bands:
+        chart = charts.band_bars(
+            chart_id="diversity-bands",
+            title=f"Ethnic minority share by band, {org.display_name}",
+            bars=[(b.label, b.figure.value) for b in shown_bands],
+            overall=overall.figure.value if overall else None,
+        )
+    computed_at = max(computed) if computed else None
+    return Diversity(
+        org=org,
+        filters=filters,
+        month=month,
+        months=months,
+        overall=overall,
+        bands=bands,
+        groups=groups,
+        disability=disability,
+        chart=chart,
+        computed_at=computed_at,
+        freshness=freshness_note(org, computed_at),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Workforce supply
+
+
+@dataclass
+class ProfessionSupply:
+    profession: object  # workforce.Profession
+    in_post: str
+    cells: list[tuple[Metric, str]]
+
+
+@dataclass
+class Supply:
+    org: Organisation
+    filters: Filters
+    month: dt.date | None
+    months: list[dt.date]
+    totals: list[MetricRow]
+    professions: list[ProfessionSupply]
+    metrics: list[Metric]
+    computed_at: dt.datetime | None
+    freshness: str
+
+
+def supply_for(
+    user, org: Organisation, filters: Filters, months: list[dt.date] | None = None
+) -> Supply:
+    """Small and vulnerable professions (seed 004), support workforce share, apprentices,
+    advanced practitioners and return-to-practice starters."""
+    from workforce.models import Profession
+
+    if months is None:
+        months = available_months(org)
+    month = resolve_month(filters, months)
+    targets = _targets(org)
+    all_filters = Filters(month=month)
+    totals = _metric_rows(
+        user=user,
+        org=org,
+        metric_list=[catalogue.get(code) for code in SUPPLY_TOTALS],
+        filters=all_filters,
+        month=month,
+        targets=targets,
+        chart_prefix="supply-trend",
+    )
+    small = list(Profession.objects.filter(small_and_vulnerable=True))
+    table_metrics = [catalogue.get(code) for code in SUPPLY_BY_PROFESSION]
+    found: dict[tuple[str, str], Figure] = {}
+    if month is not None and small:
+        for mv in figures(
+            MetricValue.objects.filter(
+                organisation=org,
+                month=month,
+                band_group="all",
+                profession__in=[p.code for p in small],
+                metric__in=[m.code for m in table_metrics] + [IN_POST_METRIC],
+            )
+        ):
+            found[(mv.profession, mv.metric)] = mv
+    professions = []
+    in_post_metric = catalogue.get("apprentices")  # a count, for formatting
+    for p in small:
+        in_post_mv = found.get((p.code, IN_POST_METRIC))
+        figure = shown(in_post_mv, user, owner=org)
+        in_post = (
+            display(in_post_metric, Shown(in_post_mv.denominator, False))
+            if in_post_mv is not None and not figure.suppressed
+            else display(in_post_metric, Shown(None, figure.suppressed))
+        )
+        cells = [
+            (m, display(m, shown(found.get((p.code, m.code)), user, owner=org)))
+            for m in table_metrics
+        ]
+        professions.append(ProfessionSupply(profession=p, in_post=in_post, cells=cells))
+    stamps = [r.computed_at for r in totals if r.computed_at] + [
+        mv.computed_at for mv in found.values()
+    ]
+    computed_at = max(stamps) if stamps else None
+    return Supply(
+        org=org,
+        filters=all_filters,
+        month=month,
+        months=months,
+        totals=totals,
+        professions=professions,
+        metrics=table_metrics,
+        computed_at=computed_at,
+        freshness=freshness_note(org, computed_at),
+    )
+
+
+def exception_charts(card: Scorecard) -> list[tuple[MetricRow, SafeString]]:
+    """An XmR chart for each exception of the board report (no queries)."""
+    return [
+        (
+            row,
+            charts.xmr_chart(
+                chart_id=f"exception-{row.metric.code}",
+                title=f"{row.metric.name}, {card.org.display_name}",
+                months=row.months,
+                result=row.result,
+                unit=row.metric.unit,
+                height=260,
+            ),
+        )
+        for row in card.exceptions
+        if row.result is not None
+    ]

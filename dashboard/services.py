@@ -1,0 +1,274 @@
+"""Writes of the Quality Dashboard: recompute runs and targets.
+
+A recompute is recorded as a :class:`RecomputeRun` before anything is queued, so a broker outage
+never loses it: ``request_recompute`` creates a pending run and queues ``recompute_run`` once the
+caller's transaction commits; if the broker is down the run stays pending and ``run_pending`` (on
+worker start-up and in the nightly full run) picks it up. ``recompute`` claims the run, replaces its
+figures in one transaction and records the outcome; a failure rolls the figures back (the previous
+ones stay) and marks the run failed. A run left "running" by a killed worker is marked failed by
+the next run, which queues its scope again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from councils.models import Organisation
+
+from . import compute
+from . import metrics as catalogue
+from .models import RecomputeRun, Target
+
+logger = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=30)  # a run "running" longer than this was lost with its worker
+LOCK_KEY = 0x41485044  # "AHPD": the PostgreSQL advisory lock serialising writes to the store
+BROKER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError)
+try:  # kombu raises its own OperationalError when the broker cannot be reached
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
+    BROKER_ERRORS = (*BROKER_ERRORS, KombuOperationalError)
+except ImportError:  # pragma: no cover - kombu ships with celery
+    pass
+
+
+# ------------------------------------------------------------------------------------ queueing
+def _root_of(provider_ids: list[int]) -> Organisation:
+    """The lowest organisation covering every provider (England when there are none)."""
+    paths = list(Organisation.objects.filter(pk__in=provider_ids).values_list("path", flat=True))
+    if not paths:
+        return Organisation.get_first_root_node()
+    prefix = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(prefix):
+            prefix = prefix[: -Organisation.steplen]
+    return Organisation.objects.filter(path=prefix).first() or Organisation.get_first_root_node()
+
+
+def request_recompute(
+    *,
+    provider_ids: list[int] | None,
+    months: list[dt.date] | None,
+    requested_by=None,
+    kind: str = RecomputeRun.Kind.INCREMENTAL,
+    organisation: Organisation | None = None,
+) -> RecomputeRun:
+    """Record a pending recompute of ``provider_ids`` (None: all) for ``months`` (None or empty:
+    every month with data) and queue it when the current transaction commits."""
+    ids = None if provider_ids is None else sorted({int(pk) for pk in provider_ids})
+    if organisation is None:
+        organisation = Organisation.get_first_root_node() if ids is None else _root_of(ids)
+    run = RecomputeRun.objects.create(
+        organisation=organisation,
+        kind=kind,
+        provider_ids=ids if ids is not None else [],
+        months=sorted({compute.month_start(m).isoformat() for m in months or []}),
+        requested_by=requested_by,
+        note="" if ids is not None else "All providers",
+    )
+    transaction.on_commit(lambda: enqueue(run.pk))
+    return run
+
+
+def enqueue(run_id: int) -> bool:
+    """Send the run to the broker; False (and the run stays pending) if the broker is down."""
+    from .tasks import recompute_run
+
+    try:
+        recompute_run.delay(run_id)
+    except BROKER_ERRORS as exc:
+        logger.warning("Broker unavailable, recompute run %s stays pending: %s", run_id, exc)
+        return False
+    return True
+
+
+def enqueue_pending() -> bool:
+    """Queue ``run_pending`` if any run is waiting (called when a worker starts)."""
+    if not RecomputeRun.objects.filter(status=RecomputeRun.Status.PENDING).exists():
+        return False
+    from .tasks import run_pending
+
+    try:
+        run_pending.delay()
+    except BROKER_ERRORS:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------- running
+def _claim(run: RecomputeRun) -> bool:
+    """Mark the run running if it is still pending (exactly one worker wins)."""
+    claimed = RecomputeRun.objects.filter(pk=run.pk, status=RecomputeRun.Status.PENDING).update(
+        status=RecomputeRun.Status.RUNNING, started_at=timezone.now()
+    )
+    run.refresh_from_db()
+    return bool(claimed)
+
+
+def _lock_store() -> None:
+    """Serialise writers of the store: PostgreSQL advisory lock held until commit. SQLite
+    serialises write transactions itself (IMMEDIATE transactions in settings)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def _is_all(run: RecomputeRun) -> bool:
+    return run.kind == RecomputeRun.Kind.FULL or run.note == "All providers"
+
+
+def recover_stale_runs(*, now=None) -> list[RecomputeRun]:
+    """Mark runs left running by a lost worker failed, and queue their scope again."""
+    now = now or timezone.now()
+    stale = list(
+        RecomputeRun.objects.filter(
+            status=RecomputeRun.Status.RUNNING, started_at__lt=now - STALE_AFTER
+        )
+    )
+    retries = []
+    for run in stale:
+        updated = RecomputeRun.objects.filter(pk=run.pk, status=RecomputeRun.Status.RUNNING).update(
+            status=RecomputeRun.Status.FAILED,
+            finished_at=now,
+            error="The worker stopped before the run finished; the previous figures were kept.",
+        )
+        if updated:
+            retries.append(
+                RecomputeRun.objects.create(
+                    organisation_id=run.organisation_id,
+                    kind=run.kind,
+                    provider_ids=run.provider_ids,
+                    months=run.months,
+                    requested_by_id=run.requested_by_id,
+                    note=f"Retry of run {run.pk}"[:200] if not _is_all(run) else "All providers",
+                )
+            )
+    return retries
+
+
+def recompute(*, run: RecomputeRun) -> RecomputeRun:
+    """Do the work of a pending run: replace its figures in one transaction.
+
+    Returns the run (succeeded or failed); a run that is no longer pending is left alone.
+    """
+    retries = recover_stale_runs()
+    if not _claim(run):
+        return run
+    months = [dt.date.fromisoformat(m) for m in run.months] or compute.months_with_data()
+    provider_ids = None if _is_all(run) else list(run.provider_ids)
+    try:
+        with transaction.atomic():
+            _lock_store()
+            rows = compute.compute(
+                months=months,
+                provider_ids=provider_ids,
+                computed_at=timezone.now(),
+                full=run.kind == RecomputeRun.Kind.FULL,
+            )
+    except Exception as exc:
+        logger.exception("Recompute run %s failed", run.pk)
+        RecomputeRun.objects.filter(pk=run.pk).update(
+            status=RecomputeRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+    else:
+        RecomputeRun.objects.filter(pk=run.pk).update(
+            status=RecomputeRun.Status.SUCCEEDED, finished_at=timezone.now(), rows=rows
+        )
+        if run.kind == RecomputeRun.Kind.FULL:
+            _supersede_pending(run)
+    for retry in retries:
+        transaction.on_commit(lambda pk=retry.pk: enqueue(pk))
+    run.refresh_from_db()
+    return run
+
+
+def _supersede_pending(full_run: RecomputeRun) -> int:
+    """Pending runs requested before a full run started are covered by it."""
+    return RecomputeRun.objects.filter(
+        status=RecomputeRun.Status.PENDING, created_at__lte=full_run.started_at
+    ).update(
+        status=RecomputeRun.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+        note=f"Covered by full run {full_run.pk}",
+    )
+
+
+def recompute_all(*, requested_by=None) -> RecomputeRun:
+    """The nightly full recompute, synchronously: every provider, every month with data."""
+    recover_stale_runs()
+    run = RecomputeRun.objects.create(
+        organisation=Organisation.get_first_root_node(),
+        kind=RecomputeRun.Kind.FULL,
+        requested_by=requested_by,
+        note="All providers",
+    )
+    return recompute(run=run)
+
+
+def run_pending() -> list[RecomputeRun]:
+    """Run every pending run, oldest first (after a broker outage, or a lost worker)."""
+    recover_stale_runs()
+    done = []
+    for run in RecomputeRun.objects.filter(status=RecomputeRun.Status.PENDING).order_by(
+        "created_at", "pk"
+    ):
+        done.append(recompute(run=run))
+    return done
+
+
+# ------------------------------------------------------------------------------------- reading
+def recompute_notice(organisation: Organisation) -> RecomputeRun | None:
+    """The newest run covering ``organisation`` that has not (yet) succeeded, if it is newer than
+    the last success: pages show "figures are being updated" or "last update failed" with it."""
+    related = RecomputeRun.objects.filter(
+        organisation__path__in=_ancestor_paths(organisation)
+    ) | RecomputeRun.objects.filter(organisation__path__startswith=organisation.path)
+    latest = related.order_by("-created_at", "-pk").first()
+    if latest is None or latest.status == RecomputeRun.Status.SUCCEEDED:
+        return None
+    return latest
+
+
+def _ancestor_paths(organisation: Organisation) -> list[str]:
+    step = Organisation.steplen
+    return [organisation.path[:i] for i in range(step, len(organisation.path) + 1, step)]
+
+
+def latest_run(organisation: Organisation) -> RecomputeRun | None:
+    return (
+        RecomputeRun.objects.filter(organisation=organisation)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+# ------------------------------------------------------------------------------------- targets
+class TargetError(ValueError):
+    pass
+
+
+def target_set(*, organisation: Organisation, metric: str, value: float, actor) -> Target:
+    """A chair's target for ``metric`` at ``organisation`` (applies to the subtree below)."""
+    definition = catalogue.BY_CODE.get(metric)
+    if definition is None:
+        raise TargetError(f"Unknown metric {metric!r}.")
+    if value < 0 or (definition.unit == "percent" and value > 100):
+        limit = "between 0 and 100" if definition.unit == "percent" else "0 or more"
+        raise TargetError(f"{definition.name}: the target must be {limit}.")
+    target, _ = Target.objects.update_or_create(
+        organisation=organisation, metric=metric, defaults={"value": value, "set_by": actor}
+    )
+    return target
+
+
+def target_clear(*, organisation: Organisation, metric: str, actor=None) -> bool:
+    """Remove the organisation's own target: the one above (or the default) applies again."""
+    deleted, _ = Target.objects.filter(organisation=organisation, metric=metric).delete()
+    return bool(deleted)

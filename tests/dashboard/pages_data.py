@@ -1,0 +1,70 @@
+"""MetricValue rows for page tests, made directly (not by the engine), so that the pages are
+tested against known figures."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from dashboard import metrics as catalogue
+from dashboard.models import MetricValue
+from dashboard.selectors import window
+
+LATEST = dt.date(2025, 6, 1)
+COMPUTED_AT = timezone.make_aware(dt.datetime(2025, 7, 2, 3, 15))
+
+
+def series_value(metric, org_index: int, k: int) -> float:
+    """A plausible value for month ``k`` (0 = oldest) that wobbles around a level."""
+    base = metric.default_target or {"percent": 40.0, "count": 20.0}.get(metric.unit, 5.0)
+    wobble = ((k * 7 + org_index * 3) % 5 - 2) * 0.02
+    return round(base * (1 + wobble + org_index * 0.01), 3)
+
+
+def make_values(
+    orgs,
+    *,
+    metrics=None,
+    latest=LATEST,
+    months=24,
+    profession="all",
+    band_group="all",
+    people=120,
+    computed_at=COMPUTED_AT,
+    override=None,
+):
+    """Rows for every org in ``orgs`` x metric x month. ``override(org, metric, k)`` may return
+    a dict of field values to replace the defaults for one row."""
+    metrics = metrics or list(catalogue.CATALOGUE)
+    rows = []
+    for i, org in enumerate(orgs):
+        for metric in metrics:
+            for k, month in enumerate(window(latest, months)):
+                value = series_value(metric, i, k)
+                fields = {
+                    "numerator": value,
+                    "denominator": 100.0 if not metric.is_count else None,
+                    "value": value,
+                    "people": people,
+                    "providers_reporting": 1 if org.level == "provider" else 2,
+                    "providers_total": 1 if org.level == "provider" else 3,
+                }
+                if override:
+                    fields.update(override(org, metric, k) or {})
+                rows.append(
+                    MetricValue(
+                        organisation=org,
+                        month=month,
+                        metric=metric.code,
+                        profession=profession,
+                        band_group=band_group,
+                        computed_at=computed_at,
+                        **fields,
+                    )
+                )
+    MetricValue.objects.bulk_create(rows, batch_size=2000)
+    return rows
+
+
+def tree_values(tree, **kwargs):
+    """Figures for every organisation of the test tree."""
+    return make_values(list(tree.values()), **kwargs)

@@ -1,0 +1,103 @@
+"""A chair recomputes on demand and watches the progress; everyone reads the catalogue."""
+
+import pytest
+from django.urls import reverse
+
+from dashboard import metrics as catalogue
+from dashboard.models import RecomputeRun
+from tests.dashboard.conftest import figure
+
+
+def test_a_chair_recomputes_the_providers_below_and_sees_the_outcome(
+    workforce, tree, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for("chair", tree["QF7"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("dashboard:recompute", kwargs={"code": "QF7"}))
+    run = RecomputeRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "dashboard:run_status", kwargs={"code": "QF7", "pk": run.pk}
+    )
+    assert run.kind == RecomputeRun.Kind.ON_DEMAND
+    assert run.organisation == tree["QF7"]
+    assert run.requested_by == client.user
+    assert sorted(run.provider_ids) == sorted(tree[c].pk for c in ("RP5", "RXE", "RHQ"))
+    assert run.status == RecomputeRun.Status.SUCCEEDED  # eager in tests: ran on commit
+    assert figure(tree["QF7"], "job_plan_coverage").denominator == 3
+    page = client.get(response["Location"])
+    text = page.content.decode()
+    assert "Finished" in text and 'http-equiv="refresh"' not in text
+    assert "3 providers below South Yorkshire" in text
+
+
+def test_the_progress_page_refreshes_while_the_run_waits(tree, client_for):
+    client = client_for("chair", tree["QF7"])
+    run = RecomputeRun.objects.create(organisation=tree["QF7"], kind=RecomputeRun.Kind.ON_DEMAND)
+    text = client.get(
+        reverse("dashboard:run_status", kwargs={"code": "QF7", "pk": run.pk})
+    ).content.decode()
+    assert 'http-equiv="refresh"' in text
+    assert "Waiting" in text
+
+
+def test_a_failed_run_says_the_last_figures_are_kept(tree, client_for):
+    client = client_for("chair", tree["QF7"])
+    run = RecomputeRun.objects.create(
+        organisation=tree["QF7"],
+        kind=RecomputeRun.Kind.ON_DEMAND,
+        status=RecomputeRun.Status.FAILED,
+        error="OperationalError: server closed the connection",
+    )
+    text = client.get(
+        reverse("dashboard:run_status", kwargs={"code": "QF7", "pk": run.pk})
+    ).content.decode()
+    assert "Failed" in text and "last ones computed successfully" in text
+    assert "server closed the connection" in text
+
+
+def test_a_run_of_another_organisation_is_not_found_under_this_one(tree, client_for):
+    client = client_for("chair", tree["QF7"])
+    elsewhere = RecomputeRun.objects.create(organisation=tree["RP5"], kind="on_demand")
+    url = reverse("dashboard:run_status", kwargs={"code": "QF7", "pk": elsewhere.pk})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["viewer", "data_manager", "analyst"])
+def test_only_a_chair_may_recompute(tree, client_for, role):
+    client = client_for(role, tree["QF7"])
+    assert client.post(reverse("dashboard:recompute", kwargs={"code": "QF7"})).status_code == 404
+    assert not RecomputeRun.objects.exists()
+
+
+def test_a_sibling_chair_cannot_recompute(tree, client_for):
+    client = client_for("chair", tree["QWO"])
+    assert client.post(reverse("dashboard:recompute", kwargs={"code": "QF7"})).status_code == 404
+    assert not RecomputeRun.objects.exists()
+
+
+def test_recompute_needs_a_post(tree, client_for):
+    client = client_for("chair", tree["QF7"])
+    assert client.get(reverse("dashboard:recompute", kwargs={"code": "QF7"})).status_code == 405
+
+
+def test_the_catalogue_lists_every_metric_with_its_definition(
+    tree, client_for, django_assert_max_num_queries
+):
+    client = client_for("viewer", tree["RP5"])
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("dashboard:catalogue"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    for metric in catalogue.CATALOGUE:
+        assert metric.name in text
+        assert f'<code class="nhsuk-body-s">{metric.code}</code>' in text
+    assert "leavers (permanent + fixed_term) in the 12 months to month end" in text
+    assert "None (a count)" in text
+    for _, name, _ in catalogue.by_domain():
+        assert name in text
+
+
+def test_the_catalogue_needs_a_sign_in(client, db):
+    response = client.get(reverse("dashboard:catalogue"))
+    assert response.status_code == 302
