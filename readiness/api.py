@@ -1,0 +1,271 @@
+"""API: readiness cycles, submissions, answers and action plans, limited to the analyst's scope.
+
+Answers and submissions of every status are listed (each row says its status); filter with
+``status=signed_off`` for the agreed results only.
+"""
+
+import django_filters
+from django.db.models import Count, Q
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import serializers
+
+from ahpportal.api import IdFilter, ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from councils.api import OrganisationScopedFilter
+
+from .models import ActionItem, Answer, Cycle, Stage, Status, Submission
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code", help_text="Opened for")
+    template = serializers.CharField(source="section.template.code")
+    template_version = serializers.IntegerField(source="section.template.version")
+    section = serializers.CharField(source="section.code")
+    section_title = serializers.CharField(source="section.title")
+    level = serializers.CharField(source="section.level", help_text="Who answers")
+    submissions = serializers.IntegerField(source="n_submissions")
+    submitted = serializers.IntegerField(source="n_submitted")
+    signed_off = serializers.IntegerField(source="n_signed_off")
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "id",
+            "organisation",
+            "name",
+            "template",
+            "template_version",
+            "section",
+            "section_title",
+            "level",
+            "due_date",
+            "prefilled",
+            "previous",
+            "opened_at",
+            "submissions",
+            "submitted",
+            "signed_off",
+        ]
+
+
+class CycleFilter(OrganisationScopedFilter):
+    section = django_filters.CharFilter(field_name="section__code", help_text="Section code")
+    template = django_filters.CharFilter(
+        field_name="section__template__code", help_text="Template code"
+    )
+
+    class Meta:
+        model = Cycle
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List readiness cycles",
+        description="Rounds of a readiness toolkit section opened for organisations in your "
+        "scope, with how many submissions there are, are submitted and are signed off.",
+    ),
+    retrieve=extend_schema(summary="One readiness cycle"),
+)
+class CycleViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    queryset = Cycle.objects.select_related("organisation", "section__template").annotate(
+        n_submissions=Count("submissions", distinct=True),
+        n_submitted=Count(
+            "submissions", filter=Q(submissions__status=Status.SUBMITTED), distinct=True
+        ),
+        n_signed_off=Count(
+            "submissions", filter=Q(submissions__status=Status.SIGNED_OFF), distinct=True
+        ),
+    )
+    serializer_class = CycleSerializer
+    filterset_class = CycleFilter
+    cursor_ordering = ("-id",)
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code")
+    cycle_name = serializers.CharField(source="cycle.name")
+    section = serializers.CharField(source="cycle.section.code")
+    answered = serializers.IntegerField(source="n_answered")
+    questions = serializers.IntegerField(source="n_answers")
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "cycle",
+            "cycle_name",
+            "section",
+            "organisation",
+            "status",
+            "updated_at",
+            "submitted_at",
+            "signed_off_at",
+            "answered",
+            "questions",
+        ]
+
+
+class SubmissionFilter(OrganisationScopedFilter):
+    cycle = IdFilter(field_name="cycle_id")
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    section = django_filters.CharFilter(field_name="cycle__section__code")
+
+    class Meta:
+        model = Submission
+        fields = []
+
+
+def _answered_q():
+    return Q(answers__question__kind="yes_no", answers__yes_no__in=["Y", "N"]) | (
+        Q(answers__question__kind="free_text") & ~Q(answers__response="")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List readiness submissions",
+        description="One organisation's answers to one cycle: status, dates and how many "
+        "answers are given.",
+    ),
+    retrieve=extend_schema(summary="One readiness submission"),
+)
+class SubmissionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    queryset = Submission.objects.select_related("organisation", "cycle__section").annotate(
+        n_answers=Count("answers", distinct=True),
+        n_answered=Count("answers", filter=_answered_q(), distinct=True),
+    )
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilter
+    cursor_ordering = ("-id",)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="submission.organisation.code")
+    cycle = serializers.IntegerField(source="submission.cycle_id")
+    status = serializers.CharField(source="submission.status", help_text="Submission status")
+    section = serializers.CharField(source="question.section.code")
+    question_number = serializers.CharField(source="question.number")
+    question = serializers.CharField(source="question.text")
+    profession = serializers.CharField(
+        source="profession.code", allow_null=True, default=None, help_text="Per-profession only"
+    )
+
+    class Meta:
+        model = Answer
+        fields = [
+            "id",
+            "submission",
+            "cycle",
+            "organisation",
+            "status",
+            "section",
+            "question_number",
+            "question",
+            "profession",
+            "yes_no",
+            "response",
+            "next_steps",
+            "updated_at",
+        ]
+
+
+class AnswerFilter(OrganisationScopedFilter):
+    organisation_field = "submission__organisation"
+    submission = IdFilter(field_name="submission_id")
+    cycle = IdFilter(field_name="submission__cycle_id")
+    status = django_filters.ChoiceFilter(field_name="submission__status", choices=Status.choices)
+    question = django_filters.CharFilter(field_name="question__number", help_text="e.g. 3.2")
+    profession = django_filters.CharFilter(field_name="profession__code")
+    yes_no = django_filters.ChoiceFilter(choices=[("Y", "Yes"), ("N", "No")])
+
+    class Meta:
+        model = Answer
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List readiness answers",
+        description="Every answer (Y/N, response, next steps) of submissions in your scope; "
+        "filter by `status=signed_off` for agreed results. Add `?format=csv` for CSV.",
+        examples=[
+            OpenApiExample(
+                "An answer",
+                response_only=True,
+                value={
+                    "id": 7,
+                    "submission": 3,
+                    "cycle": 1,
+                    "organisation": "RHQ",
+                    "status": "signed_off",
+                    "section": "employer",
+                    "question_number": "3.1",
+                    "question": "Do you have an AHP strategy?",
+                    "profession": None,
+                    "yes_no": "Y",
+                    "response": "Agreed by the board in 2025.",
+                    "next_steps": "",
+                    "updated_at": "2025-03-01T10:00:00Z",
+                },
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="One readiness answer"),
+)
+class AnswerViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    queryset = Answer.objects.select_related(
+        "submission__organisation", "question__section", "profession"
+    )
+    serializer_class = AnswerSerializer
+    filterset_class = AnswerFilter
+    cursor_ordering = ("id",)
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code")
+    cycle = serializers.IntegerField(source="submission.cycle_id")
+    owner = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "organisation",
+            "submission",
+            "cycle",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "stage",
+            "created_at",
+        ]
+
+    def get_owner(self, item) -> str:
+        return item.owner_name or (item.owner.get_full_name() if item.owner_id else "")
+
+
+class ActionItemFilter(OrganisationScopedFilter):
+    status = django_filters.ChoiceFilter(choices=ActionItem.State.choices)
+    stage = django_filters.ChoiceFilter(choices=Stage.choices)
+    cycle = IdFilter(field_name="submission__cycle_id")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+
+    class Meta:
+        model = ActionItem
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List action plan items",
+        description="Actions of organisations' readiness action plans (from next steps of "
+        "signed-off answers), with owner, due date, status and stage.",
+    ),
+    retrieve=extend_schema(summary="One action plan item"),
+)
+class ActionItemViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    queryset = ActionItem.objects.select_related("organisation", "submission", "owner")
+    serializer_class = ActionItemSerializer
+    filterset_class = ActionItemFilter
+    cursor_ordering = ("id",)

@@ -1,0 +1,385 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from councils import selectors as councils_selectors
+from councils.models import Organisation
+from councils.scoping import covers, get_in_scope_or_404
+
+from . import exports, selectors, services
+from .forms import ActionFilterForm, ActionForm, CycleOpenForm, ReviewForm
+from .models import Answer, Stage, Status
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def home(request):
+    user = request.user
+    return render(
+        request,
+        "readiness/home.html",
+        {
+            "assigned": selectors.assigned_to(user),
+            "cycles": selectors.cycles_run_by(user),
+            "chair_roots": selectors.chair_roots(user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def organisation(request, code):
+    org = councils_selectors.organisation_for(request.user, code)
+    return render(
+        request,
+        "readiness/organisation.html",
+        {
+            "org": org,
+            "breadcrumb": councils_selectors.breadcrumb(request.user, org),
+            "cycles": selectors.cycles_at(request.user, org),
+            "submissions": selectors.submissions_below(request.user, org),
+            "can_open": covers(request.user, "chair", org),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def cycle_new(request, code):
+    org = councils_selectors.organisation_for(request.user, code, "chair")
+    sections = selectors.latest_sections()
+    form = CycleOpenForm(
+        request.POST or None,
+        sections=sections,
+        providers=Organisation.objects.filter(path__startswith=org.path, level="provider"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cycle = services.cycle_open(
+                actor=request.user,
+                organisation=org,
+                section=data["section"],
+                name=data["name"],
+                due_date=data["due_date"],
+                organisations=data["organisations"] if data["section"].per_profession else None,
+                prefill=data["prefill"],
+            )
+        except services.WorkflowError as error:
+            form.add_error("section", str(error))
+        else:
+            messages.success(
+                request,
+                f"Opened {cycle.name} for {cycle.submissions.count()} organisations.",
+            )
+            return redirect("readiness:cycle", pk=cycle.pk)
+    return render(
+        request,
+        "readiness/cycle_new.html",
+        {"org": org, "breadcrumb": councils_selectors.breadcrumb(request.user, org), "form": form},
+    )
+
+
+@login_required
+def cycle(request, pk):
+    cycle = selectors.cycle_for(request.user, pk)
+    return render(
+        request,
+        "readiness/cycle.html",
+        {
+            "cycle": cycle,
+            "org": cycle.organisation,
+            "breadcrumb": councils_selectors.breadcrumb(request.user, cycle.organisation),
+            "submissions": selectors.progress(cycle),
+        },
+    )
+
+
+@login_required
+def heatmap(request, pk):
+    cycle = selectors.cycle_for(request.user, pk)
+    context = {
+        "cycle": cycle,
+        "breadcrumb": councils_selectors.breadcrumb(request.user, cycle.organisation),
+    }
+    if cycle.section.per_profession:
+        context["comparison"] = selectors.profession_comparison(cycle)
+        return render(request, "readiness/comparison.html", context)
+    context["heatmap"] = selectors.heatmap(cycle)
+    return render(request, "readiness/heatmap.html", context)
+
+
+@login_required
+def cycle_export(request, pk, fmt):
+    cycle = selectors.cycle_for(request.user, pk)
+    name = slugify(f"{cycle.name} {cycle.section.code}".replace("/", "-"))
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.cycle_csv(cycle), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="readiness-{name}.csv"'
+        return response
+    response = HttpResponse(exports.cycle_xlsx(cycle), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="readiness-{name}.xlsx"'
+    return response
+
+
+def _changes_from_post(post, answers):
+    """{answer id: {"version": int, field: value}} from the plain form's fields."""
+    changes = {}
+    for answer in answers:
+        prefix = f"a{answer.pk}-"
+        posted = {f: post[prefix + f] for f in Answer.FIELDS if prefix + f in post}
+        if not posted:
+            continue
+        try:
+            posted["version"] = int(post.get(prefix + "version", ""))
+        except ValueError:
+            posted["version"] = -1
+        changes[answer.pk] = posted
+    return changes
+
+
+@login_required
+def submission(request, pk):
+    sub = selectors.submission_for(request.user, pk)
+    can_respond = covers(request.user, "respond", sub.organisation)
+    can_chair = covers(request.user, "chair", sub.organisation)
+    conflicts, missing, typed = [], [], {}
+    if request.method == "POST":
+        if not can_respond:
+            raise Http404("No such page.")
+        if not sub.editable:
+            messages.error(request, "This submission cannot be edited now.")
+            return redirect("readiness:submission", pk=sub.pk)
+        answers = selectors.answers_of(sub)
+        changes = _changes_from_post(request.POST, answers)
+        try:
+            conflicts = services.submission_save(
+                submission=sub, actor=request.user, changes=changes
+            )
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("readiness:submission", pk=sub.pk)
+        typed = {(c.answer.pk, c.field): c.yours for c in conflicts}
+        if not conflicts and "submit" in request.POST:
+            missing = services.unanswered(sub)
+            if not missing:
+                transition = services.submission_submit(submission=sub, actor=request.user)
+                messages.success(
+                    request,
+                    f"{transition.get_action_display()} {sub.cycle.name} for "
+                    f"{sub.organisation.name}. The chair has been told.",
+                )
+                return redirect("readiness:submission", pk=sub.pk)
+        if not conflicts and not missing:
+            messages.success(request, "Draft saved.")
+            return redirect("readiness:submission", pk=sub.pk)
+    sub.refresh_from_db()
+    groups = selectors.grouped_answers(sub)
+    answers = [a for _, group in groups for a in group]
+    answered = sum(1 for a in answers if a.answered)
+    theirs = {(c.answer.pk, c.field): c for c in conflicts}
+    for answer in answers:
+        answer.conflicts = []
+        for field in Answer.FIELDS:
+            # what the box shows: the person's own typing where it conflicted, else the saved text
+            setattr(answer, f"form_{field}", typed.get((answer.pk, field), getattr(answer, field)))
+            if (answer.pk, field) in theirs:
+                answer.conflicts.append(theirs[(answer.pk, field)])
+    return render(
+        request,
+        "readiness/submission.html",
+        {
+            "sub": sub,
+            "cycle": sub.cycle,
+            "section": sub.cycle.section,
+            "breadcrumb": councils_selectors.breadcrumb(request.user, sub.organisation),
+            "groups": groups,
+            "answered": answered,
+            "total": len(answers),
+            "editing": can_respond and sub.editable,
+            "can_chair": can_chair,
+            "conflicts": conflicts,
+            "missing": missing,
+            "history": selectors.history_of(sub),
+            "review_form": ReviewForm(),
+            "Status": Status,
+        },
+        status=409 if conflicts else 200,
+    )
+
+
+@login_required
+@require_POST
+def autosave(request, pk):
+    sub = selectors.submission_for(request.user, pk, "respond")
+    if not request.POST.get("answer"):
+        return JsonResponse({"error": "Say which answer to save."}, status=400)
+    answer = get_in_scope_or_404(
+        Answer.objects.filter(submission=sub),
+        request.user,
+        "respond",
+        pk=request.POST.get("answer"),
+    )
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return JsonResponse({"error": "A version number is required."}, status=400)
+    try:
+        version, conflict = services.answer_save_field(
+            submission=sub,
+            answer=answer,
+            field=request.POST.get("field", ""),
+            value=request.POST.get("value", ""),
+            version=version,
+            actor=request.user,
+            original=request.POST.get("original"),
+        )
+    except services.WorkflowError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    if conflict:
+        return JsonResponse(
+            {
+                "conflict": True,
+                "version": version,
+                "theirs": conflict.theirs,
+                "by": conflict.by,
+                "message": f"{conflict.by or 'Someone else'} changed this answer while you were "
+                "typing. Your text is still in the box; their saved text is shown below it. "
+                "Save again to keep yours.",
+            },
+            status=409,
+        )
+    answered = selectors.with_progress(sub.__class__.objects.filter(pk=sub.pk)).values(
+        "answered", "total"
+    )[0]
+    return JsonResponse(
+        {
+            "version": version,
+            "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+            "answered": answered["answered"],
+            "total": answered["total"],
+        }
+    )
+
+
+@login_required
+@require_POST
+def review(request, pk):
+    sub = selectors.submission_for(request.user, pk, "chair")
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    decision = request.POST.get("decision")
+    actions = {
+        "return": services.submission_return,
+        "sign_off": services.submission_sign_off,
+        "reopen": services.submission_reopen,
+    }
+    if decision not in actions:
+        messages.error(request, "Choose return, sign off or reopen.")
+        return redirect("readiness:submission", pk=sub.pk)
+    try:
+        transition = actions[decision](submission=sub, actor=request.user, comment=comment)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{transition.get_action_display()}: {sub.organisation.name}, {sub.cycle.name}.",
+        )
+    return redirect("readiness:submission", pk=sub.pk)
+
+
+@login_required
+def submission_print(request, pk):
+    sub = selectors.submission_for(request.user, pk)
+    return render(
+        request,
+        "readiness/submission_print.html",
+        {
+            "sub": sub,
+            "cycle": sub.cycle,
+            "section": sub.cycle.section,
+            "groups": selectors.grouped_answers(sub),
+            "history": selectors.history_of(sub),
+        },
+    )
+
+
+def _plan(request, org):
+    organisations = selectors.organisations_in_plan(org)
+    form = ActionFilterForm(request.GET or None, organisations=organisations)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.action_plan(request.user, org, filters=filters)
+
+
+@login_required
+def action_plan(request, code):
+    org = councils_selectors.organisation_for(request.user, code)
+    form, actions = _plan(request, org)
+    return render(
+        request,
+        "readiness/action_plan.html",
+        {
+            "org": org,
+            "breadcrumb": councils_selectors.breadcrumb(request.user, org),
+            "form": form,
+            "actions": actions[:500],
+            "query": request.GET.urlencode(),
+            "stages": Stage.choices,
+        },
+    )
+
+
+@login_required
+def action_plan_export(request, code, fmt):
+    org = councils_selectors.organisation_for(request.user, code)
+    _form, actions = _plan(request, org)
+    name = f"action-plan-{slugify(org.code)}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.actions_csv(actions.iterator(chunk_size=1000)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(exports.actions_xlsx(actions), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def action_edit(request, pk):
+    action = selectors.action_for(request.user, pk, "view")
+    if not (
+        covers(request.user, "respond", action.organisation)
+        or covers(request.user, "chair", action.organisation)
+    ):
+        raise Http404("No such page.")
+    form = ActionForm(
+        request.POST or None, instance=action, owners=selectors.owners_for(action.organisation)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.action_update(
+            action=action,
+            actor=request.user,
+            **{f: form.cleaned_data[f] for f in ActionForm.Meta.fields},
+        )
+        messages.success(request, "Action updated.")
+        return redirect("readiness:action_plan", code=action.organisation.code)
+    return render(
+        request,
+        "readiness/action_edit.html",
+        {
+            "action": action,
+            "form": form,
+            "breadcrumb": councils_selectors.breadcrumb(request.user, action.organisation),
+        },
+    )
