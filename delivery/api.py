@@ -1,0 +1,152 @@
+"""API: delivery plans and their actions (with the latest quarterly status), read-only and
+limited to the analyst's scope."""
+
+import django_filters
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import serializers
+
+from ahpportal.api import IdFilter, ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from councils.api import OrganisationScopedFilter
+
+from .models import Action, DeliveryPlan, MeasureOfSuccess, ProgressUpdate, Status, Theme
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    actions = serializers.IntegerField(source="n_actions")
+
+    class Meta:
+        model = Theme
+        fields = ["number", "name", "actions"]
+
+
+class DeliveryPlanSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code")
+    themes = ThemeSerializer(many=True)
+
+    class Meta:
+        model = DeliveryPlan
+        fields = ["id", "organisation", "title", "source", "created_at", "updated_at", "themes"]
+
+
+class DeliveryPlanFilter(OrganisationScopedFilter):
+    class Meta:
+        model = DeliveryPlan
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List delivery plans",
+        description="Each organisation's delivery plan in your scope with its themes and how "
+        "many actions each has. The actions are at /api/v1/delivery-actions/.",
+        examples=[
+            OpenApiExample(
+                "SYB",
+                response_only=True,
+                value={
+                    "id": 1,
+                    "organisation": "QF7",
+                    "title": "SYB AHP Council delivery plan",
+                    "source": "seed 000 appendix 1",
+                    "created_at": "2025-01-10T09:00:00Z",
+                    "updated_at": "2025-03-10T09:00:00Z",
+                    "themes": [{"number": 1, "name": "Workforce supply", "actions": 6}],
+                },
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="One delivery plan"),
+)
+class DeliveryPlanViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    queryset = DeliveryPlan.objects.select_related("organisation").prefetch_related(
+        Prefetch(
+            "themes",
+            queryset=Theme.objects.annotate(n_actions=Count("actions")).order_by("number"),
+        )
+    )
+    serializer_class = DeliveryPlanSerializer
+    filterset_class = DeliveryPlanFilter
+    cursor_ordering = ("id",)
+    last_modified_field = "updated_at"
+
+
+class DeliveryActionSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="theme.plan.organisation.code")
+    plan = serializers.IntegerField(source="theme.plan_id")
+    theme_number = serializers.IntegerField(source="theme.number")
+    theme = serializers.CharField(source="theme.name")
+    reference = serializers.CharField()
+    owner = serializers.CharField(source="owner_display")
+    owner_organisation = serializers.CharField(
+        source="owner_organisation.code", allow_null=True, default=None
+    )
+    latest_quarter = serializers.CharField(allow_null=True)
+    latest_status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
+    measures = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "organisation",
+            "plan",
+            "theme_number",
+            "theme",
+            "reference",
+            "text",
+            "owner",
+            "owner_organisation",
+            "start_date",
+            "due_date",
+            "latest_quarter",
+            "latest_status",
+            "measures",
+            "updated_at",
+        ]
+
+    def get_measures(self, action) -> list[str]:
+        return [m.text for m in action.measures.all()]
+
+
+class DeliveryActionFilter(OrganisationScopedFilter):
+    organisation_field = "theme__plan__organisation"
+    theme = IdFilter(field_name="theme__number", help_text="Theme number")
+    latest_status = django_filters.ChoiceFilter(choices=Status.choices)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+
+    class Meta:
+        model = Action
+        fields = []
+
+
+def _latest(field):
+    return Subquery(
+        ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        .order_by("-quarter", "-created_at", "-pk")
+        .values(field)[:1]
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List delivery plan actions",
+        description="Every action of the delivery plans in your scope, one row each, with its "
+        "owner, dates, measures of success and the latest quarterly status.",
+    ),
+    retrieve=extend_schema(summary="One delivery plan action"),
+)
+class DeliveryActionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    queryset = (
+        Action.objects.select_related(
+            "theme__plan__organisation", "owner_user", "owner_organisation"
+        )
+        .prefetch_related(
+            Prefetch("measures", queryset=MeasureOfSuccess.objects.order_by("position"))
+        )
+        .annotate(latest_quarter=_latest("quarter"), latest_status=_latest("status"))
+    )
+    serializer_class = DeliveryActionSerializer
+    filterset_class = DeliveryActionFilter
+    cursor_ordering = ("id",)
+    last_modified_field = "updated_at"

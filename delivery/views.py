@@ -1,0 +1,328 @@
+"""Delivery plan pages. Reading needs "view" in scope; every edit needs "chair". Anything out of
+scope, and any edit page for someone who may only read, does not exist for them: 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from councils.scoping import covers
+from councils.selectors import breadcrumb
+
+from . import exports, quarters, selectors, services
+from .forms import ActionForm, MeasureForm, UpdateForm
+from .models import Theme
+
+
+def _quarter(request) -> str:
+    label = request.GET.get("quarter", "")
+    try:
+        quarters.parse(label)
+    except ValueError:
+        return quarters.quarter_of(timezone.localdate())
+    return label
+
+
+def _context(request, org, plan, **extra):
+    return {
+        "org": org,
+        "plan": plan,
+        "breadcrumb": breadcrumb(request.user, org) + [(org, True)],
+        "can_edit": covers(request.user, "chair", org),
+        **extra,
+    }
+
+
+def _plan_page_data(request, org, plan):
+    quarter = _quarter(request)
+    themes = selectors.plan_themes(plan, quarter) if plan else []
+    live = selectors.live_metrics(org, selectors.all_measures(themes), request.user) if plan else {}
+    for measure in selectors.all_measures(themes):
+        measure.live = live.get(measure.pk)
+    return quarter, themes, live
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def plans(request, code):
+    org = selectors.plan_organisation(request.user, code)
+    plan = selectors.plan_of(org)
+    quarter, themes, _ = _plan_page_data(request, org, plan)
+    return render(
+        request,
+        "delivery/plan.html",
+        _context(
+            request,
+            org,
+            plan,
+            quarter=quarter,
+            quarter_choices=selectors.quarter_choices(plan, timezone.localdate()),
+            themes=themes,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def seed(request, code):
+    org = selectors.plan_organisation(request.user, code, "chair")
+    result = services.plan_seed_from_appendix(organisation=org)
+    messages.success(request, result.summary())
+    return redirect("delivery:plans", code=org.code)
+
+
+@login_required
+def summary(request, code):
+    org = selectors.plan_organisation(request.user, code)
+    plan = selectors.plan_of(org)
+    quarter, themes, _ = _plan_page_data(request, org, plan)
+    return render(
+        request,
+        "delivery/summary.html",
+        _context(
+            request,
+            org,
+            plan,
+            quarter=quarter,
+            quarter_months=quarters.months_of(quarter),
+            quarter_choices=selectors.quarter_choices(plan, timezone.localdate()),
+            summary=selectors.board_summary(themes, quarter),
+            linked=[m for m in selectors.all_measures(themes) if m.live],
+        ),
+    )
+
+
+@login_required
+def print_view(request, code):
+    org = selectors.plan_organisation(request.user, code)
+    plan = selectors.plan_of(org)
+    quarter, themes, _ = _plan_page_data(request, org, plan)
+    return render(
+        request,
+        "delivery/print.html",
+        _context(
+            request,
+            org,
+            plan,
+            quarter=quarter,
+            themes=themes,
+            summary=selectors.board_summary(themes, quarter),
+            linked=[m for m in selectors.all_measures(themes) if m.live],
+            printed_at=timezone.localtime(),
+        ),
+    )
+
+
+@login_required
+def export(request, code, fmt):
+    org = selectors.plan_organisation(request.user, code)
+    plan = selectors.plan_of(org)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such page.")
+    quarter, themes, live = _plan_page_data(request, org, plan)
+    filename = f"delivery-plan-{org.code}-{quarter.replace('/', '-').replace(' ', '-')}"
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.to_csv(themes, live, quarter), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        title = plan.title if plan else f"{org.name} delivery plan"
+        response = HttpResponse(
+            exports.to_xlsx(themes, live, quarter, f"{title}: {org.name}, {quarter}"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@login_required
+def action_detail(request, code, pk):
+    org = selectors.plan_organisation(request.user, code)
+    plan = selectors.plan_of(org)
+    action = selectors.action_in_plan(plan, request.user, "view", pk)
+    updates = list(
+        action.updates.select_related("author").order_by("-quarter", "-created_at", "-pk")
+    )
+    return render(
+        request,
+        "delivery/action_detail.html",
+        _context(
+            request, org, plan, action=action, updates=updates, measures=action.measures.all()
+        ),
+    )
+
+
+def _action_form(request, plan, initial=None):
+    return ActionForm(
+        request.POST or None,
+        initial=initial,
+        themes=Theme.objects.filter(plan=plan).order_by("number"),
+        users=services.owner_users(plan),
+        organisations=services.owner_organisations(plan),
+    )
+
+
+@login_required
+def theme_create(request, code):
+    org = selectors.plan_organisation(request.user, code, "chair")
+    plan = selectors.plan_of(org)
+    name = request.POST.get("name", "").strip() if request.method == "POST" else ""
+    error = ""
+    if request.method == "POST":
+        if not name:
+            error = "Enter the theme's name."
+        else:
+            plan = services.plan_ensure(organisation=org)
+            theme = services.theme_create(plan=plan, name=name)
+            messages.success(request, f"Added theme {theme.number}: {theme.name}.")
+            return redirect("delivery:plans", code=org.code)
+    return render(
+        request, "delivery/theme_form.html", _context(request, org, plan, name=name, error=error)
+    )
+
+
+@login_required
+def action_create(request, code):
+    org = selectors.plan_organisation(request.user, code, "chair")
+    plan = selectors.plan_of(org)
+    if plan is None or not plan.themes.exists():
+        messages.info(request, "Add a theme (or seed the plan) before adding actions.")
+        return redirect("delivery:theme_create", code=org.code)
+    form = _action_form(request, plan, initial={"theme": request.GET.get("theme")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_create(**form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Added action {action.reference}.")
+            return redirect("delivery:action", code=org.code, pk=action.pk)
+    return render(
+        request,
+        "delivery/action_form.html",
+        _context(request, org, plan, form=form, heading="Add an action"),
+    )
+
+
+@login_required
+def action_edit(request, code, pk):
+    org = selectors.plan_organisation(request.user, code, "chair")
+    plan = selectors.plan_of(org)
+    action = selectors.action_in_plan(plan, request.user, "chair", pk)
+    form = _action_form(
+        request,
+        plan,
+        initial={
+            "theme": action.theme_id,
+            "text": action.text,
+            "owner_user": action.owner_user_id,
+            "owner_organisation": action.owner_organisation_id,
+            "start_date": action.start_date,
+            "due_date": action.due_date,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(action=action, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Saved action {action.reference}.")
+            return redirect("delivery:action", code=org.code, pk=action.pk)
+    return render(
+        request,
+        "delivery/action_form.html",
+        _context(request, org, plan, form=form, action=action, heading="Change the action"),
+    )
+
+
+@login_required
+def update_add(request, code, pk):
+    org = selectors.plan_organisation(request.user, code, "chair")
+    plan = selectors.plan_of(org)
+    action = selectors.action_in_plan(plan, request.user, "chair", pk)
+    today = timezone.localdate()
+    form = UpdateForm(
+        request.POST or None,
+        quarters=selectors.quarter_choices(plan, today),
+        initial={"quarter": request.GET.get("quarter") or quarters.quarter_of(today)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = services.update_add(action=action, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Recorded {update.quarter} progress for action {action.reference}: "
+                f"{update.get_status_display().lower()}.",
+            )
+            return redirect("delivery:action", code=org.code, pk=action.pk)
+    return render(
+        request, "delivery/update_form.html", _context(request, org, plan, form=form, action=action)
+    )
+
+
+@login_required
+def measure_create(request, code, pk):
+    org = selectors.plan_organisation(request.user, code, "chair")
+    plan = selectors.plan_of(org)
+    action = selectors.action_in_plan(plan, request.user, "chair", pk)
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_create(action=action, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Added a measure of success to action {action.reference}.")
+            return redirect("delivery:action", code=org.code, pk=action.pk)
+    return render(
+        request,
+        "delivery/measure_form.html",
+        _context(request, org, plan, form=form, action=action, heading="Add a measure of success"),
+    )
+
+
+@login_required
+def measure_edit(request, code, pk):
+    org = selectors.plan_organisation(request.user, code, "chair")
+    plan = selectors.plan_of(org)
+    measure = selectors.measure_in_plan(plan, request.user, "chair", pk)
+    form = MeasureForm(
+        request.POST or None,
+        initial={"text": measure.text, "metric": measure.metric, "target": measure.target},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_update(measure=measure, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            linked = f", linked to {measure.get_metric_display()}" if measure.metric else ""
+            messages.success(request, f"Saved the measure of success{linked}.")
+            return redirect("delivery:action", code=org.code, pk=measure.action_id)
+    return render(
+        request,
+        "delivery/measure_form.html",
+        _context(
+            request,
+            org,
+            plan,
+            form=form,
+            action=measure.action,
+            measure=measure,
+            heading="Change the measure of success",
+        ),
+    )

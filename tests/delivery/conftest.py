@@ -1,0 +1,57 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from dashboard.models import MetricValue
+from delivery import services
+
+
+@pytest.fixture
+def syb_plan(tree):
+    """The SYB ICS (QF7) plan seeded from seed 000 appendix 1."""
+    return services.plan_seed_from_appendix(organisation=tree["QF7"]).plan
+
+
+@pytest.fixture
+def action_of(syb_plan):
+    """``action_of("1.1")``: a seeded action by its place in the seed."""
+    from delivery.models import Action
+
+    def get(ref):
+        return Action.objects.select_related("theme").get(theme__plan=syb_plan, seed_ref=ref)
+
+    return get
+
+
+def month_back(month, n):
+    index = month.year * 12 + month.month - 1 - n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@pytest.fixture
+def metric_series(db):
+    """``metric_series(org, "turnover_rate", [values oldest first], latest=date(...))``."""
+
+    def make(org, metric, values, *, latest=dt.date(2026, 9, 1), people=100, **kw):
+        now = timezone.now()
+        rows = [
+            MetricValue(
+                organisation=org,
+                metric=metric,
+                month=month_back(latest, len(values) - 1 - i),
+                numerator=value,
+                denominator=100,
+                value=value,
+                people=people,
+                providers_reporting=kw.get("providers_reporting", 3),
+                providers_total=kw.get("providers_total", 3),
+                computed_at=now,
+                profession=kw.get("profession", "all"),
+                band_group=kw.get("band_group", "all"),
+            )
+            for i, value in enumerate(values)
+        ]
+        return MetricValue.objects.bulk_create(rows)
+
+    return make
