@@ -1,0 +1,47 @@
+"""Every error is an RFC 9457 problem (application/problem+json with type/title/status/detail)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+
+def assert_problem(response, status):
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"] and body["detail"]
+    return body
+
+
+def test_unauthenticated_is_401(db):
+    body = assert_problem(APIClient().get("/api/v1/metric-values/"), 401)
+    assert "credentials" in body["detail"].lower()
+
+
+def test_not_found_and_unknown_endpoints_are_404(token_for, tree):
+    client = token_for("analyst", tree["QF7"])
+    assert_problem(client.get("/api/v1/organisations/ZZZ/"), 404)
+    assert_problem(client.get("/api/v1/no-such-thing/"), 404)
+    assert_problem(client.get("/api/v1/metric-values/999999/"), 404)
+
+
+def test_a_bad_filter_is_400_with_each_field(token_for, tree):
+    client = token_for("analyst", tree["QF7"])
+    body = assert_problem(
+        client.get("/api/v1/metric-values/", {"metric": "nope", "level": "moon"}), 400
+    )
+    assert {e["field"] for e in body["errors"]} >= {"level"}
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_to_read_only_resources_are_405(token_for, tree, method):
+    client = token_for("analyst", tree["QF7"])
+    assert_problem(getattr(client, method)("/api/v1/organisations/"), 405)
+
+
+def test_an_unacceptable_format_is_404_or_406_problem(token_for, tree):
+    client = token_for("analyst", tree["QF7"])
+    response = client.get("/api/v1/organisations/", HTTP_ACCEPT="application/xml")
+    assert_problem(response, 406)
+    assert_problem(client.get("/api/v1/organisations/", {"format": "xml"}), 404)

@@ -1,0 +1,65 @@
+"""Schemathesis against the API's own OpenAPI schema, in-process through the WSGI app: every
+operation, positive and negative cases, authenticated with an analyst's token over data in the
+test tree. Checks: no server errors, responses that conform to the schema (status code, content
+type and body)."""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
+
+
+@pytest.fixture
+def api_schema(values, token_for):
+    # Like Django's test client: requests through the raw WSGI app must not close the test's
+    # database connection at request end (on PostgreSQL that kills the test transaction).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi(
+            "/api/v1/schema/?format=json", get_wsgi_application()
+        )
+        client = token_for("analyst", values["QF7"])
+        schema.token = client.secret
+        yield schema
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_the_api_keeps_to_its_schema(case, api_schema, settings_override):
+    response = case.call(headers={"Authorization": f"Bearer {api_schema.token}"})
+    case.validate_response(response, checks=CHECKS)
+
+
+@pytest.fixture
+def settings_override(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": None, "session": None},
+    }
