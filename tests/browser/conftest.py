@@ -1,0 +1,82 @@
+"""Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, with axe-core.
+
+Every test here is marked ``browser``. Where Chromium is missing the tests skip, except under CI
+(``CI=true``), where a missing browser is a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in-thread
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+_axe = Axe()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs Debian's chromium")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server, transactional_db):
+    context = chromium.new_context(base_url=live_server.url, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def assert_accessible(page):
+    """axe-core on the current page: no WCAG 2.2 A/AA violations."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    violations = results.response["violations"]
+    assert not violations, f"axe violations on {page.url}:\n{results.generate_report()}"
+
+
+@pytest.fixture
+def axe():
+    return assert_accessible
+
+
+@pytest.fixture
+def login(page):
+    def do_login(email, password="correct horse battery"):
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_load_state()
+
+    return do_login
