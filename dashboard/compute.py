@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -401,7 +402,11 @@ INSERT_COLUMNS = (
 
 
 def figures_sql(
-    dataset: Dataset, months: list[dt.date], org_ids: list[int] | None, computed_at
+    dataset: Dataset,
+    months: list[dt.date],
+    org_ids: list[int] | None,
+    computed_at,
+    table: str = T["value"],
 ) -> tuple[str, list]:
     """One INSERT ... SELECT writing ``dataset``'s figures for the organisations (None: every
     organisation) and months, each from the providers below it (itself, for a provider).
@@ -479,7 +484,7 @@ figures AS (
     JOIN reporting r ON r.org_id = e.org_id AND r.month = e.month
     JOIN total ON total.org_id = e.org_id
 )
-INSERT INTO {T["value"]} ({INSERT_COLUMNS})
+INSERT INTO {table} ({INSERT_COLUMNS})
 SELECT * FROM ({" UNION ALL ".join(selects)}) AS rows_in_key_order
 ORDER BY 1, 3, 4, 5, 2"""
     # Rows go in in the order of the store's unique key (organisation, metric, profession, band
@@ -517,10 +522,16 @@ def compute(
 ) -> int:
     """Replace the stored figures for the providers (None = all) and their ancestors, for the
     months; ``full`` replaces the whole store. Runs inside the caller's transaction
-    (``services.recompute``). Returns the rows written."""
+    (``services.recompute``, which holds the store's write lock). Returns the rows written."""
     months = sorted({month_start(m) for m in months})
     if not months or provider_ids == []:
         return 0
+    computed_at = connection.ops.adapt_datetimefield_value(computed_at)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # compiling these one-off statements costs more
+            cursor.execute("SET LOCAL jit = off")  # than it saves
+        if full:
+            return _rebuild_and_swap(months, computed_at)
     if full:
         MetricValue.objects.all().delete()
         org_ids = None
@@ -530,11 +541,94 @@ def compute(
     else:
         org_ids = sorted(set(provider_ids) | set(ancestor_ids_of(provider_ids)))
         MetricValue.objects.filter(organisation_id__in=org_ids, month__in=months).delete()
-    computed_at = connection.ops.adapt_datetimefield_value(computed_at)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # compiling these one-off statements costs more
-            cursor.execute("SET LOCAL jit = off")  # than it saves
     rows = 0
     for dataset in DATASETS:
         rows += execute(*figures_sql(dataset, months, org_ids, computed_at))
     return rows
+
+
+# ------------------------------------------------------------------ full run on PostgreSQL
+NEXT = f"{T['value']}_next"
+_INDEX_HEAD = re.compile(r"^(CREATE (?:UNIQUE )?INDEX )\S+( ON (?:ONLY )?)\S+")
+
+
+def _rebuild_and_swap(months: list[dt.date], computed_at) -> int:
+    """The full recompute on PostgreSQL: build the new store as a bare table, index it, then
+    swap it in for the old one, all in the caller's transaction.
+
+    Writing millions of rows into the live table costs three to four times the work of
+    computing them (every row updates the unique key, two indexes and a deferred foreign-key
+    check, and the old rows must be deleted first). Here the rows go into an unindexed copy of
+    the table (``CREATE TABLE ... LIKE``, so columns, defaults, identity and CHECK constraints
+    are the live table's), then the live table's own keys, indexes and foreign keys, read from
+    the catalogue so they stay whatever the migrations made, are built once in bulk (a sort per
+    index, one join for the foreign key), and the table is renamed into place with the live
+    names. Readers keep reading the old figures until the commit; they wait only for the swap
+    itself (a catalogue change, milliseconds). A failure anywhere rolls all of it back and the
+    old table stays as it was.
+    """
+    live = T["value"]
+    with connection.cursor() as cursor:
+        constraints, indexes, sequence = _schema_of(cursor, live)
+        cursor.execute(f"DROP TABLE IF EXISTS {NEXT}")
+        cursor.execute(
+            f"CREATE TABLE {NEXT} (LIKE {live} INCLUDING DEFAULTS INCLUDING IDENTITY "
+            "INCLUDING CONSTRAINTS INCLUDING GENERATED)"
+        )
+        rows = 0
+        for dataset in DATASETS:
+            sql, params = figures_sql(dataset, months, None, computed_at, table=NEXT)
+            cursor.execute(sql, params)
+            rows += max(cursor.rowcount, 0)
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # each index: one sort
+        renames = []
+        for i, (name, kind, definition) in enumerate(constraints):
+            if kind == "f":  # foreign-key names are per table: no clash with the live one
+                cursor.execute(f"ALTER TABLE {NEXT} ADD CONSTRAINT {name} {definition}")
+                continue
+            temporary = f"{NEXT}_c{i}"
+            cursor.execute(f"ALTER TABLE {NEXT} ADD CONSTRAINT {temporary} {definition}")
+            renames.append(f"ALTER INDEX {temporary} RENAME TO {name}")
+        for i, (name, definition) in enumerate(indexes):
+            temporary = f"{NEXT}_i{i}"
+            cursor.execute(_INDEX_HEAD.sub(rf"\g<1>{temporary}\g<2>{NEXT}", definition))
+            renames.append(f"ALTER INDEX {temporary} RENAME TO {name}")
+        cursor.execute(f"ANALYZE {NEXT}")
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [NEXT])
+        next_sequence = cursor.fetchone()[0]
+        foreign_keys = ", ".join(name for name, kind, _ in constraints if kind == "f")
+        if foreign_keys:  # run the live table's pending deferred checks (rows this transaction
+            # wrote before the full run) now: PostgreSQL cannot drop a table with pending ones
+            cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
+        cursor.execute(f"DROP TABLE {live}")
+        cursor.execute(f"ALTER TABLE {NEXT} RENAME TO {live}")
+        for statement in renames:
+            cursor.execute(statement)
+        if next_sequence and sequence:
+            cursor.execute(f"ALTER SEQUENCE {next_sequence} RENAME TO {sequence.split('.')[-1]}")
+    return rows
+
+
+def _schema_of(cursor, table: str):
+    """The table's constraints other than NOT NULL (name, kind, definition), its indexes that
+    back no constraint (name, CREATE INDEX statement) and its id sequence."""
+    cursor.execute(
+        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'x', 'f') "
+        "ORDER BY contype = 'f', conname",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %s::regclass AND NOT EXISTS ("
+        "  SELECT 1 FROM pg_constraint k WHERE k.conrelid = i.indrelid "
+        "  AND k.conindid = i.indexrelid) "
+        "ORDER BY c.relname",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    return constraints, indexes, cursor.fetchone()[0]

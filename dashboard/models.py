@@ -11,16 +11,10 @@ class MetricValue(models.Model):
     """One metric for one organisation (any level, England included), month, profession and
     band group. Parents' parts are sums of their children's parts."""
 
-    # Indexed by the composite indexes below, which start with it. No database-level foreign key:
-    # the store is derived data, written only by dashboard.compute from the organisation table,
-    # and checking millions of rows at each full recompute's commit cost more than a third of
-    # its time (bench/bench_metrics.py); PROTECT is still enforced by Django.
+    # Indexed by the composite indexes below, which start with it. The full recompute on
+    # PostgreSQL builds a new table and adds this foreign key once, in bulk (dashboard.compute).
     organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="metric_values",
-        db_index=False,
-        db_constraint=False,
+        Organisation, on_delete=models.PROTECT, related_name="metric_values", db_index=False
     )
     month = models.DateField(help_text="First day of the calendar month")
     metric = models.CharField(max_length=40, help_text="Code from dashboard.metrics.CATALOGUE")
