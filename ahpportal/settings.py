@@ -143,6 +143,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded workforce files are kept only until the import is confirmed; unconfirmed previews
+# are deleted this many days after the upload (workforce.tasks.purge_stored_files, nightly).
+IMPORT_PREVIEW_RETENTION_DAYS = env.int("IMPORT_PREVIEW_RETENTION_DAYS", default=7)
 
 # Uploads larger than this many bytes spill to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -175,6 +178,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-pending": {
         "task": "dashboard.tasks.run_pending",
         "schedule": crontab(minute="*/10"),
+    },
+    "purge-import-files": {
+        "task": "workforce.tasks.purge_stored_files",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

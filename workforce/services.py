@@ -27,9 +27,10 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -110,10 +111,38 @@ def commit_run(*, run: ImportRun, user) -> ImportRun:
         spooled = readers.spool(f, run.file_name)
     try:
         if spooled.sha256 != run.sha256:
-            return _fail(run, "The stored file has changed since it was checked; upload it again.")
-        return _execute(run, _dataset(run.dataset), spooled, user, commit=True)
+            run = _fail(run, "The stored file has changed since it was checked; upload it again.")
+        else:
+            run = _execute(run, _dataset(run.dataset), spooled, user, commit=True)
     finally:
         spooled.delete()
+    if run.status != ImportRun.Status.VALIDATED:  # confirmed or failed: the copy is not needed
+        _discard_stored_file(run)
+    return run
+
+
+def _discard_stored_file(run: ImportRun) -> None:
+    if run.stored_file:
+        run.stored_file.delete(save=False)
+        ImportRun.objects.filter(pk=run.pk).update(stored_file="")
+
+
+def purge_stored_files(*, now=None) -> int:
+    """Delete the kept copies of uploads (staff records: personal data) that were previewed but
+    never confirmed, ``IMPORT_PREVIEW_RETENTION_DAYS`` after the upload; confirmed and failed
+    runs lose theirs at once. The run, its counts, hash and problems stay in the import history.
+    Nightly (Celery beat); returns how many files were deleted. A housekeeping job over every
+    organisation's runs, like the nightly recompute: it reads no data for anyone."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.IMPORT_PREVIEW_RETENTION_DAYS)
+    expired = ImportRun.objects.exclude(stored_file="").filter(
+        Q(created_at__lt=cutoff) | ~Q(status=ImportRun.Status.VALIDATED)
+    )
+    deleted = 0
+    for run in expired.only("pk", "stored_file").iterator():
+        _discard_stored_file(run)
+        deleted += 1
+    return deleted
 
 
 def import_path(

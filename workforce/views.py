@@ -1,5 +1,6 @@
 """Pages for data managers: import history, upload, preview, confirm, error reports, templates."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -104,6 +105,7 @@ def run_detail(request, code, pk):
             "dataset": DATASETS.get(run.dataset),
             "errors": run.errors[:ERRORS_ON_PAGE],
             "errors_shown": min(ERRORS_ON_PAGE, run.error_count),
+            "retention_days": settings.IMPORT_PREVIEW_RETENTION_DAYS,
             "breadcrumb": council_selectors.breadcrumb(request.user, org),
         },
     )
