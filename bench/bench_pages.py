@@ -69,6 +69,8 @@ def _fill_store() -> int:
             keys += [(metric, p, "all") for p in professions]
         if metric.by_band_group:
             keys += [(metric, "all", g) for g in ("support", "registered")]
+        if metric.by_band:
+            keys += [(metric, "all", band) for band in catalogue.SINGLE_BANDS]
     now = timezone.now()
     start = time.perf_counter()
     if connection.vendor != "postgresql":

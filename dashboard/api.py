@@ -57,6 +57,9 @@ class MetricDefinitionSerializer(serializers.Serializer):
     datasets = serializers.ListField(child=serializers.CharField())
     by_profession = serializers.BooleanField()
     by_band_group = serializers.BooleanField()
+    by_band = serializers.BooleanField(
+        help_text="Also stored for each single band (band_2 ... band_9), for all professions"
+    )
     description = serializers.CharField()
 
 
@@ -74,6 +77,7 @@ def _definition(metric: catalogue.Metric) -> dict:
         "datasets": list(metric.datasets),
         "by_profession": metric.by_profession,
         "by_band_group": metric.by_band_group,
+        "by_band": metric.by_band,
         "description": metric.description,
     }
 
@@ -182,7 +186,8 @@ class MetricValueFilter(django_filters.FilterSet):
     )
     band_group = django_filters.CharFilter(
         method="filter_band_group",
-        help_text='"all" (default), "support" (bands 2-4), "registered" (5-9) or "*".',
+        help_text='"all" (default), "support" (bands 2-4), "registered" (5-9), a single band '
+        '("band_2" ... "band_9", with profession "all"), comma-separated, or "*".',
     )
     month_from = django_filters.CharFilter(
         method="filter_month_from", help_text="First month, YYYY-MM (inclusive)."
@@ -222,7 +227,9 @@ class MetricValueFilter(django_filters.FilterSet):
         if value == ANY:
             return queryset
         return queryset.filter(
-            band_group__in=_codes(value, "band_group", list(catalogue.BAND_GROUPS))
+            band_group__in=_codes(
+                value, "band_group", [*catalogue.BAND_GROUPS, *catalogue.SINGLE_BANDS]
+            )
         )
 
     def filter_month_from(self, queryset, name, value):

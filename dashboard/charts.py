@@ -260,6 +260,9 @@ def sparkline(
     )
 
 
+NO_BAR = "fewer than 5 or no data"  # a bar's value is missing or suppressed (the chart can't tell)
+
+
 def band_bars(
     *, chart_id: str, title: str, bars: Sequence[tuple[str, float | None]], overall: float | None
 ) -> SafeString:
@@ -267,9 +270,12 @@ def band_bars(
     row_h, left, width = 26, 150, 640
     right = width - 60
     height = row_h * len(bars) + 40
-    hi = max([v for _, v in bars if v is not None] + ([overall] if overall is not None else []))
+    values = [v for _, v in bars if v is not None] + ([overall] if overall is not None else [])
+    hi = max(values, default=0.0)  # every bar may be suppressed
     hi = max(hi, 1.0) * 1.1
-    words = "; ".join(f"{label} {fmt_number(v, 'percent')}" for label, v in bars)
+    words = "; ".join(
+        f"{label} {fmt_number(v, 'percent') if v is not None else NO_BAR}" for label, v in bars
+    )
     desc = f"{title}. {words}."
     if overall is not None:
         desc += f" Overall share {fmt_number(overall, 'percent')}, shown as a vertical line."
@@ -282,8 +288,7 @@ def band_bars(
         )
         if value is None:
             parts.append(
-                f'<text x="{left + 4}" y="{top + 16}" font-size="12" fill="{DARK}">'
-                "fewer than 5 or no data</text>"
+                f'<text x="{left + 4}" y="{top + 16}" font-size="12" fill="{DARK}">{NO_BAR}</text>'
             )
             continue
         w = round((right - left) * value / hi, 1)

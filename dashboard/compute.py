@@ -6,25 +6,31 @@ How a recompute works (every statement runs in the database; Python only writes 
    list (``months(m_start, m_end, w_end, m_year)``: first day, last day, last day of the month 12
    months earlier, calendar year). Each dataset is joined to that list, so a statement covers the
    whole month range at once: the number of queries does not grow with months or providers.
-2. **One ``INSERT ... SELECT`` per dataset** (staff, staff months, establishment, activity,
-   spend, staff survey) writes every level at once. A ``base`` CTE groups the dataset by
-   provider x month x profession x band group (support = bands 2-4, registered = 5-9) with
-   conditional sums (``SUM(CASE WHEN ... THEN 1 ELSE 0 END)``). Joined to ``anc`` (each provider
-   with itself and every organisation above it, from the materialised paths) and to two-row
-   "one / all" dimensions, one more ``GROUP BY`` gives each organisation's parts for each
+2. **One ``INSERT ... SELECT`` per dataset** (staff, staff by single band, staff months,
+   establishment, activity, spend, staff survey) writes every level at once. A ``base`` CTE groups
+   the dataset by provider x month x profession x band group (support = bands 2-4, registered =
+   5-9) with conditional sums (``SUM(CASE WHEN ... THEN 1 ELSE 0 END)``). Joined to ``anc`` (each
+   provider with itself and every organisation above it, from the materialised paths) and to
+   two-row "one / all" dimensions, one more ``GROUP BY`` gives each organisation's parts for each
    profession and band group and their totals: parents are sums of their providers' parts
    (numerator, denominator, people), never averages of ratios. The final ``SELECT`` unpivots the
    parts into one row per metric (``UNION ALL``), with the value computed by the same rule as
    :meth:`dashboard.metrics.Metric.value` (no value when the denominator is empty).
+   The "staff by single band" dataset is the exception to the "one / all" expansion: its ``base``
+   is already for all professions together and one single band (``band_group`` ``band_2`` ...
+   ``band_9``), and it expands neither, so its rows never meet the staff dataset's rows of the
+   same metric under the store's unique key. It holds the diversity metrics
+   (``Metric.by_band``), which the diversity page shows band by band.
 3. **Completeness**: ``providers_total`` is the number of providers below an organisation and
    ``providers_reporting`` the number of them with data in the metric's dataset that month
-   (whatever the profession or band group of the row).
+   (whatever the profession or band group of the row); for the single-band rows, the providers
+   with staff in post that month.
 4. **Incremental runs** (after an import) replace the rows of the touched providers and their
    ancestors for the touched months, computing each ancestor from all of its providers' data for
    those months; a full run replaces the whole store.
 
-The SQL uses only CTEs, ``VALUES``, ``CASE``, ``SUM``, ``COUNT``, ``substr`` and ``length``, so the
-same statements run on SQLite and PostgreSQL.
+The SQL uses only CTEs, ``VALUES``, ``CASE``, ``SUM``, ``COUNT``, ``substr``, ``length`` and ``||``,
+so the same statements run on SQLite and PostgreSQL.
 
 Definitions (PRODUCT.md 3.1):
 
@@ -38,12 +44,15 @@ Definitions (PRODUCT.md 3.1):
   starts and leaves within those 12 months is a leaver but in neither headcount.
 * Vacancy: per provider x profession x band, ``max(funded_fte - in-post FTE, 0)``, summed, over
   the summed funded FTE.
-* ``people`` (for small-number suppression): in-post headcount for staff-based metrics; staff
-  with a staff-month record (with a training value, for training) for staff-month metrics; the
-  count itself for count metrics; the in-post headcount of the matched bands for vacancy and of
-  bands 5-9 for contacts per FTE; patients or responses (the denominator) for the activity
-  quality rates; survey respondents for engagement; empty (not people-based) for contacts per
-  clinical hour and for bank and agency spend.
+* Disability: declared is in post with ``disability`` yes or no ("not stated" is undeclared); the
+  declared share is over everyone in post, the disabled share (yes) over those who declared.
+* ``people`` (for small-number suppression): in-post headcount for staff-based metrics (of the
+  band, for a single band); those who declared, for the disabled share; staff with a staff-month
+  record (with a training value, for training) for staff-month metrics; the count itself for
+  count metrics; the in-post headcount of the matched bands for vacancy and of bands 5-9 for
+  contacts per FTE; patients or responses (the denominator) for the activity quality rates;
+  survey respondents for engagement; empty (not people-based) for contacts per clinical hour and
+  for bank and agency spend.
 """
 
 from __future__ import annotations
@@ -166,6 +175,8 @@ T = {
 }
 BAND_GROUP = f"CASE WHEN {{alias}}.band IN ({SUPPORT}) THEN 'support' ELSE 'registered' END"
 IN_POST = "(s.end_date IS NULL OR s.end_date > m.m_end)"
+DECLARED = f"{IN_POST} AND s.disability IN ('yes', 'no')"
+DISABLED = f"{IN_POST} AND s.disability = 'yes'"
 
 # In-post staff (not bank) per provider x month x profession x band: vacancy and contacts per FTE.
 IN_POST_BY_BAND = f"""
@@ -190,6 +201,8 @@ STAFF = Dataset(
            {_in(f"{IN_POST} AND s.advanced_practice")} AS advanced,
            {_in(f"{IN_POST} AND s.ethnic_group = 'ethnic_minority'")} AS em,
            {_in(f"{IN_POST} AND s.ethnic_group <> 'not_stated'")} AS em_known,
+           {_in(DECLARED)} AS declared,
+           {_in(DISABLED)} AS disabled,
            {_in(f"{IN_POST} AND s.band IN ({SENIOR})")} AS hc_senior,
            {_in(f"{IN_POST} AND s.band IN ({SENIOR}) AND s.ethnic_group = 'ethnic_minority'")}
                AS em_senior,
@@ -213,6 +226,8 @@ STAFF = Dataset(
         "advanced",
         "em",
         "em_known",
+        "declared",
+        "disabled",
         "hc_senior",
         "em_senior",
         "em_known_senior",
@@ -230,8 +245,38 @@ STAFF = Dataset(
         Part("return_to_practice_starters", "rtp_starters", None, "rtp_starters"),
         Part("ethnic_minority_share", "em", "em_known", "hc"),
         Part("ethnic_minority_share_senior", "em_senior", "em_known_senior", "hc_senior"),
+        Part("disability_declared_share", "declared", "hc", "hc"),
+        Part("disabled_share", "disabled", "declared", "declared"),
         Part("support_workforce_share", "fte_support", "fte", "hc"),
         Part("turnover_rate", "leavers", "(hc_window_start + hc) / 2.0", "hc"),
+    ),
+)
+
+# In-post staff (not bank) by single band, all professions together: the diversity page's
+# "representation by band" (the ``by_band`` metrics). Not split by profession (it would multiply
+# these rows by about 15, nearly all resting on fewer than 5 people) and not expanded to "all"
+# bands (the staff dataset stores those rows), so both dimensions are fixed in ``base``.
+STAFF_BANDS = Dataset(
+    name="staff_bands",
+    base=f"""
+    SELECT s.provider_id AS provider_id, m.m_start AS month, 'all' AS profession,
+           'band_' || s.band AS band_group,
+           COUNT(*) AS hc,
+           {_in("s.ethnic_group = 'ethnic_minority'")} AS em,
+           {_in("s.ethnic_group <> 'not_stated'")} AS em_known,
+           {_in("s.disability IN ('yes', 'no')")} AS declared,
+           {_in("s.disability = 'yes'")} AS disabled
+    FROM {T["staff"]} s
+    JOIN months m ON s.start_date <= m.m_end AND {IN_POST}
+    WHERE s.contract <> 'bank'
+    GROUP BY 1, 2, 3, 4""",
+    columns=("hc", "em", "em_known", "declared", "disabled"),
+    by_profession=False,
+    by_band_group=False,
+    parts=(
+        Part("ethnic_minority_share", "em", "em_known", "hc"),
+        Part("disability_declared_share", "declared", "hc", "hc"),
+        Part("disabled_share", "disabled", "declared", "declared"),
     ),
 )
 
@@ -366,7 +411,15 @@ SURVEY = Dataset(
     parts=(Part("staff_engagement_score", "engagement", "respondents", "respondents"),),
 )
 
-DATASETS: tuple[Dataset, ...] = (STAFF, STAFF_MONTH, ESTABLISHMENT, ACTIVITY, SPEND, SURVEY)
+DATASETS: tuple[Dataset, ...] = (
+    STAFF,
+    STAFF_BANDS,
+    STAFF_MONTH,
+    ESTABLISHMENT,
+    ACTIVITY,
+    SPEND,
+    SURVEY,
+)
 
 
 def _check_catalogue_is_covered() -> None:
@@ -375,6 +428,16 @@ def _check_catalogue_is_covered() -> None:
     unknown = computed - set(catalogue.BY_CODE)
     if missing or unknown:
         raise RuntimeError(f"Engine and catalogue differ: missing {missing}, unknown {unknown}")
+    # The single-band rows are exactly the by_band metrics; figures_sql keeps a part's rows with
+    # a band group other than "all" only for metrics stored by band group.
+    by_band = {m.code for m in catalogue.CATALOGUE if m.by_band}
+    in_bands = {part.metric for part in STAFF_BANDS.parts}
+    kept = {code for code in in_bands if catalogue.get(code).by_band_group}
+    if in_bands != by_band or kept != in_bands:
+        raise RuntimeError(
+            f"Single bands: the catalogue marks {sorted(by_band)}, the engine computes "
+            f"{sorted(in_bands)}, of which stored by band group {sorted(kept)}"
+        )
 
 
 _check_catalogue_is_covered()

@@ -3,10 +3,14 @@ engine, the pages, the API and the docs read from (PRODUCT.md 3.1).
 
 Every metric is a ratio of two additive parts stored per organisation, month, profession and band
 group, so a parent's value is the sum of its children's numerators over the sum of their
-denominators, never an average of ratios. Count metrics have no denominator.
+denominators, never an average of ratios. Count metrics have no denominator. The diversity
+metrics (``by_band``) are also stored for each single band (``band_2`` ... ``band_9``), for all
+professions together.
 """
 
 from dataclasses import dataclass, field
+
+from workforce.models import Band
 
 
 class Domain:
@@ -29,6 +33,10 @@ BAND_GROUPS = {
     "support": "Support workforce (bands 2-4)",
     "registered": "Registered workforce (bands 5-9)",
 }
+# Single bands, in the order of the Band enum: {"band_2": "Band 2", ..., "band_9": "Band 9"}.
+# Stored for the ``by_band`` metrics, for all professions together only (per profession nearly
+# every one would rest on fewer than 5 people).
+SINGLE_BANDS = {f"band_{band.value}": band.label for band in Band}
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class Metric:
     datasets: tuple[str, ...]
     by_profession: bool = True  # stored per profession as well as for all professions
     by_band_group: bool = False  # stored for support / registered band groups as well
+    by_band: bool = False  # stored for each single band too (SINGLE_BANDS), all professions only
     description: str = ""
     scale: float = field(default=1.0)  # value = scale * numerator / denominator
 
@@ -180,6 +189,7 @@ CATALOGUE: tuple[Metric, ...] = (
         None,
         ("staff",),
         by_band_group=True,
+        by_band=True,
     ),
     _pct(
         "ethnic_minority_share_senior",
@@ -190,6 +200,30 @@ CATALOGUE: tuple[Metric, ...] = (
         "higher",
         None,
         ("staff",),
+    ),
+    _pct(
+        "disability_declared_share",
+        "Disability declared %",
+        Domain.STAFF,
+        "in post with disability yes or no",
+        "in post",
+        "higher",
+        None,
+        ("staff",),
+        by_band_group=True,
+        by_band=True,
+    ),
+    _pct(
+        "disabled_share",
+        "Disabled staff share %",
+        Domain.STAFF,
+        "in post with disability yes",
+        "in post with disability yes or no",
+        "neither",
+        None,
+        ("staff",),
+        by_band_group=True,
+        by_band=True,
     ),
     # Optimising the workforce
     _pct(

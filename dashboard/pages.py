@@ -159,6 +159,7 @@ def diversity(request, code):
             form=form,
             query=_query(filters),
             profession_name=_profession_name(form, filters),
+            all_professions_query=urlencode(selectors.Filters(month=filters.month).query()),
         ),
     )
 

@@ -61,6 +61,33 @@ def test_filters_metric_domain_profession_level_subtree_and_months(token_for, va
     assert [r["month"] for r in window] == ["2024-11", "2024-12", "2025-01"]
 
 
+def test_single_bands_are_filtered_like_band_groups(token_for, values):
+    qf7 = values["QF7"]
+    add_values(qf7, "ethnic_minority_share", base=20.0)
+    add_values(qf7, "ethnic_minority_share", base=9.5, band_group="band_8c")
+    add_values(qf7, "ethnic_minority_share", base=4.0, band_group="band_9", people=3)
+    add_values(qf7, "disabled_share", base=5.0, band_group="support")
+    client = token_for("analyst", qf7)
+    get = lambda **p: rows(client.get(URL, {"organisation": "QF7", "page_size": 1000, **p}))  # noqa: E731
+    senior = get(band_group="band_8c,band_9", metric="ethnic_minority_share")
+    assert {(r["band_group"], r["profession"]) for r in senior} == {
+        ("band_8c", "all"),
+        ("band_9", "all"),
+    }
+    assert len(senior) == 2 * len(MONTHS)
+    assert {r["band_group"] for r in get(band_group="band_2")} == set()
+    assert {r["band_group"] for r in get(band_group="support,band_9")} == {"support", "band_9"}
+    assert "band_8c" in {r["band_group"] for r in get(band_group="*")}
+    # the default is still the all-bands figure
+    assert {r["band_group"] for r in get(metric="ethnic_minority_share")} == {"all"}
+    # the analyst's own organisation: small numbers are shown; the definitions say which
+    # metrics are kept by single band
+    assert all(r["suppressed"] is False for r in senior)
+    definitions = {m["code"]: m for m in client.get("/api/v1/metrics/").json()}
+    assert definitions["disabled_share"]["by_band"] is True
+    assert definitions["sickness_absence_rate"]["by_band"] is False
+
+
 def test_bad_filters_are_400_problems_naming_the_field(token_for, values):
     client = token_for("analyst", values["QF7"])
     for params, field in [
@@ -68,6 +95,8 @@ def test_bad_filters_are_400_problems_naming_the_field(token_for, values):
         ({"month_from": "March"}, "month_from"),
         ({"profession": "wizards"}, "profession"),
         ({"band_group": "band10"}, "band_group"),
+        ({"band_group": "band_1"}, "band_group"),
+        ({"band_group": "band_8e"}, "band_group"),
         ({"shape": "round"}, "shape"),
         ({"page_size": "5000"}, "page_size"),
         ({"cursor": "xyz"}, "cursor"),

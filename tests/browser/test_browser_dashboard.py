@@ -110,6 +110,14 @@ def test_provider_lead_reads_diversity_and_supply(page, login, axe, tree, make_u
             band_group=band,
             override=lambda o, m, k, v=value: {"value": v},
         )
+    for code, value in (("disability_declared_share", 81.5), ("disabled_share", 7.5)):
+        make_values(
+            [rp5],
+            metrics=[catalogue.get(code)],
+            months=1,
+            band_group="band_7",
+            override=lambda o, m, k, v=value: {"value": v},
+        )
     make_values(
         [rp5],
         metrics=[catalogue.get("vacancy_rate")],
@@ -125,7 +133,17 @@ def test_provider_lead_reads_diversity_and_supply(page, login, axe, tree, make_u
     assert page.get_by_role("heading", level=1).inner_text() == f"Diversity: {rp5.name}"
     expect(page.get_by_role("img", name="Ethnic minority share by band")).to_be_visible()
     expect(page.get_by_role("cell", name="-14.0 percentage points")).to_be_visible()
+    disability = page.get_by_role("table", name="Disability declaration by band")
+    expect(disability.get_by_role("row", name="Band 7 81.5% 7.5%")).to_be_visible()
     axe(page)
+
+    # one profession: its band groups, and a way back to every single band
+    page.get_by_label("Profession").select_option(label="Physiotherapists")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("kept for all professions together only")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="see each single band for all professions").click()
+    expect(page.get_by_role("cell", name="-14.0 percentage points")).to_be_visible()
 
     page.get_by_role("link", name="Workforce supply").click()
     expect(page.get_by_role("heading", name="Small and vulnerable professions")).to_be_visible()

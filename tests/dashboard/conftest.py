@@ -38,6 +38,7 @@ class Data:
         fte="1.00",
         contract="permanent",
         ethnic_group="white",
+        disability="no",
         **flags,
     ):
         self.counter += 1
@@ -51,7 +52,7 @@ class Data:
             start_date=start,
             end_date=end,
             ethnic_group=ethnic_group,
-            disability="no",
+            disability=disability,
             **flags,
         )
 

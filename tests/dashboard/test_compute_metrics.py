@@ -41,6 +41,9 @@ def parts(org, metric, **kw):
         # A white, D ethnic minority; G (not stated) has left
         ("ethnic_minority_share", (1, 2, 50.0, 2)),
         ("ethnic_minority_share_senior", (1, 1, 100.0, 1)),
+        # everyone here declared "no": both declared, neither disabled
+        ("disability_declared_share", (2, 2, 100.0, 2)),
+        ("disabled_share", (0, 2, 0.0, 2)),
         ("support_workforce_share", (0, 2, 0.0, 2)),
         # leavers B, C, G = 3; mean headcount (3 + 2) / 2 = 2.5
         ("turnover_rate", (3, 2.5, 120.0, 2)),

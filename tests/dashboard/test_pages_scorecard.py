@@ -68,7 +68,7 @@ def test_status_is_never_colour_alone(tree, figures, client_for):
 def test_each_metric_has_an_accessible_sparkline(tree, figures, client_for):
     client = client_for("viewer", tree["QF7"])
     page = client.get(_url("dashboard:scorecard", tree["QF7"])).content.decode()
-    assert page.count('class="app-chart app-sparkline"') == 21
+    assert page.count('class="app-chart app-sparkline"') == 23  # one per metric
     assert '<title id="trend-sickness_absence_rate-title">' in page
     assert "Trend of 24 months from Jul 2023 to Jun 2025" in page
 
@@ -201,3 +201,12 @@ def test_values_are_read_from_the_store_only(tree, figures, client_for):
     ).update(value=12.345)
     page = client_for("viewer", tree["RP5"]).get(_url("dashboard:scorecard", tree["RP5"]))
     assert "12.3%" in page.content.decode()
+
+
+def test_disability_declaration_is_a_supporting_staff_metric(tree, figures, client_for):
+    page = client_for("viewer", tree["QF7"]).get(_url("dashboard:scorecard", tree["QF7"]))
+    page = page.content.decode()
+    staff = page[page.index("Supporting staff") : page.index("Optimising the workforce")]
+    assert "Disability declared %" in staff and "Disabled staff share %" in staff
+    # single bands are for the diversity page, not a band-group filter of the scorecard
+    assert 'value="band_9"' not in page

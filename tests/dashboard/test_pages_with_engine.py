@@ -41,3 +41,28 @@ def test_a_sibling_sees_the_engines_small_figure_as_fewer_than_5(tree, data, cli
     assert "fewer than 5" in row[: row.index("</tr>")]
     own = reverse("dashboard:metric", args=["RXE", "sickness_absence_rate"])
     assert "5.0%" in client_for("viewer", tree["RXE"]).get(own).content.decode()
+
+
+def test_the_diversity_page_shows_the_engines_single_bands(tree, data, client_for):
+    rp5, start = tree["RP5"], d("2020-01-01")
+    data.staff(rp5, band="5", start=start, ethnic_group="ethnic_minority", disability="yes")
+    data.staff(rp5, band="5", start=start, disability="not_stated")
+    data.staff(rp5, band="5", start=start)
+    data.staff(rp5, band="5", start=start)
+    data.staff(rp5, band="8c", start=start)
+    data.staff(rp5, band="8c", start=start)
+    with transaction.atomic():
+        compute.compute(months=[MARCH], provider_ids=None, computed_at=timezone.now(), full=True)
+    page = client_for("chair", rp5).get(reverse("dashboard:diversity", args=["RP5"]))
+    page = page.content.decode()
+    # 1 of 6 overall; band 5: 1 of 4; band 8c: none of 2
+    assert "<strong>16.7%</strong>" in page
+    band_5 = page[page.index(">Band 5</th>") :]
+    assert "25.0%" in band_5 and "+8.3 percentage points" in band_5[: band_5.index("</tr>")]
+    band_8c = page[page.index(">Band 8c</th>") :]
+    assert "0.0%" in band_8c and "-16.7 percentage points" in band_8c[: band_8c.index("</tr>")]
+    # disability, band 5: 3 of 4 declared, 1 of those 3 has a disability
+    disability = page[page.index("Disability declaration by band") :]
+    band_5 = disability[disability.index(">Band 5</th>") :]
+    assert "75.0%" in band_5[: band_5.index("</tr>")]
+    assert "33.3%" in band_5[: band_5.index("</tr>")]

@@ -94,6 +94,7 @@ def test_the_catalogue_lists_every_metric_with_its_definition(
         assert f'<code class="nhsuk-body-s">{metric.code}</code>' in text
     assert "leavers (permanent + fixed_term) in the 12 months to month end" in text
     assert "None (a count)" in text
+    assert text.count("Also by single band (all professions together)") == 3
     for _, name, _ in catalogue.by_domain():
         assert name in text
 
