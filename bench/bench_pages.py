@@ -144,14 +144,14 @@ def _viewer(org):
     return user
 
 
-def _measure(client, url: str) -> tuple[float, float, float, int, int]:
+def _measure(client, url: str, repeats: int = REPEATS) -> tuple[float, float, float, int, int]:
     """p50 and p95 wall time, p50 CPU time of this process (ms), queries and status."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # warm caches (templates, first connection)
     times, cpu, queries, status = [], [], 0, 0
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         with CaptureQueriesContext(connection) as ctx:
             start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
@@ -221,6 +221,18 @@ def main() -> None:
                     f"{name:<36} {p50:>8.1f} {p95:>8.1f} {cpu:>8.1f} {queries:>8}  {status}",
                     flush=True,
                 )
+        from dashboard import pdf
+
+        if pdf.available():  # a download, not a page: timed for information, no target
+            client = Client()
+            client.force_login(_viewer(Organisation.objects.get(code="QF7")))
+            url = reverse("dashboard:board_report_pdf", args=["QF7"])
+            p50, p95, cpu, queries, status = _measure(client, url, repeats=5)
+            print(
+                f"{'ICS board report PDF (5 requests)':<36} {p50:>8.1f} {p95:>8.1f} {cpu:>8.1f} "
+                f"{queries:>8}  {status}",
+                flush=True,
+            )
     worst = max(rows, key=lambda r: r[2]) if rows else None
     if worst:
         print(

@@ -10,15 +10,16 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from councils import selectors as councils_selectors
 
-from . import exports, selectors
+from . import exports, pdf, selectors
 from . import metrics as catalogue
 from .metrics import ALL_PROFESSIONS, BAND_GROUPS
 
@@ -200,27 +201,50 @@ def scorecard_xlsx(request, code):
     return exports.scorecard_xlsx(card, profession_name=profession_name)
 
 
-@login_required
-@require_GET
-def board_report(request, code):
+def _board_report_context(request, code):
     org = _org(request, code)
     months = selectors.available_months(org)
     form, filters = _filters(request, months)
     card = selectors.scorecard_for(request.user, org, filters, months)
-    charts = selectors.exception_charts(card)
-    return render(
+    return _context(
         request,
-        "dashboard/board_report.html",
-        _context(
-            request,
-            org,
-            card=card,
-            exception_charts=charts,
-            form=form,
-            query=_query(filters),
-            profession_name=_profession_name(form, filters),
-        ),
+        org,
+        card=card,
+        exception_charts=selectors.exception_charts(card),
+        form=form,
+        query=_query(filters),
+        profession_name=_profession_name(form, filters),
+        pdf_available=pdf.available(),
     )
+
+
+@login_required
+@require_GET
+def board_report(request, code):
+    return render(request, "dashboard/board_report.html", _board_report_context(request, code))
+
+
+@login_required
+@require_GET
+def board_report_pdf(request, code):
+    """The board report as an A4 PDF download (the same page, laid out for print)."""
+    context = _board_report_context(request, code)
+    if not context["pdf_available"]:
+        return HttpResponse(
+            "PDF downloads are not available on this server: open the board report and use "
+            "your browser's print command to save it as a PDF.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    html = render_to_string("dashboard/board_report.html", {**context, "as_pdf": True}, request)
+    document = pdf.render(html, base_url=request.build_absolute_uri("/"))
+    card = context["card"]
+    month = f"-{card.month:%Y-%m}" if card.month else ""
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="board-report-{context["org"].code}{month}.pdf"'
+    )
+    return response
 
 
 urlpatterns = [
@@ -228,6 +252,7 @@ urlpatterns = [
     path("org/<str:code>/dashboard/export.csv", scorecard_csv, name="scorecard_csv"),
     path("org/<str:code>/dashboard/export.xlsx", scorecard_xlsx, name="scorecard_xlsx"),
     path("org/<str:code>/dashboard/board-report/", board_report, name="board_report"),
+    path("org/<str:code>/dashboard/board-report.pdf", board_report_pdf, name="board_report_pdf"),
     path("org/<str:code>/dashboard/diversity/", diversity, name="diversity"),
     path("org/<str:code>/dashboard/supply/", supply, name="supply"),
     path("org/<str:code>/dashboard/<slug:metric>/", metric, name="metric"),

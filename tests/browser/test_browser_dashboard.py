@@ -91,6 +91,12 @@ def test_chair_reviews_the_ics_before_the_board(page, login, axe, tree, make_use
     expect(page.get_by_role("button", name="Show report")).not_to_be_visible()
     page.emulate_media(media="screen")
     axe(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download this report as a PDF").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("board-report-QF7-")
+    with open(download.path(), "rb") as f:
+        assert f.read(5) == b"%PDF-"
 
     response = page.goto(f"/org/{tree['QWO'].code}/dashboard/")
     assert response.status == 404

@@ -10,6 +10,7 @@ PAGES = (
     "dashboard:scorecard_csv",
     "dashboard:scorecard_xlsx",
     "dashboard:board_report",
+    "dashboard:board_report_pdf",
 )
 
 CASES = [ScopedURL(name, "viewer", level=level) for name in PAGES for level in LEVELS] + [
