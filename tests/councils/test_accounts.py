@@ -27,6 +27,32 @@ def test_wrong_password_is_refused(client, make_user):
     assert "not correct" in response.content.decode()
 
 
+def test_a_forgotten_password_is_reset_by_email(client, make_user, mailoutbox):
+    import re
+
+    make_user(email="p@example.test")
+    response = client.post("/accounts/password/reset/", {"email": "p@example.test"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["p@example.test"]
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mailoutbox[0].body)
+    assert link, mailoutbox[0].body
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+        {"password1": "a new long passphrase 42", "password2": "a new long passphrase 42"},
+    )
+    assert response.status_code == 302
+    assert not client.login(email="p@example.test", password="correct horse battery")
+    assert client.login(email="p@example.test", password="a new long passphrase 42")
+
+
+def test_a_reset_for_an_unknown_email_says_nothing_about_accounts(client, db, mailoutbox):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.test"})
+    assert response.status_code == 302  # the same answer as for a known address
+    assert all("password/reset/key" not in m.body for m in mailoutbox)
+
+
 def test_repeated_failed_logins_are_rate_limited(client, make_user):
     make_user(email="p@example.test")
     for _ in range(5):
