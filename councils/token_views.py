@@ -23,7 +23,8 @@ class ApiTokenForm(forms.Form):
     expires_on = forms.DateField(
         label="Expiry date",
         help_text="The token stops working at the end of this day: at most one year from today.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input reads and writes ISO dates whatever the locale: render the value so.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean_expires_on(self):

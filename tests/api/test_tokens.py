@@ -132,3 +132,18 @@ def test_bad_or_missing_credentials_get_401_problem(db, header):
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert set(body) >= {"type", "title", "status", "detail"} and body["status"] == 401
+
+
+def test_the_expiry_default_is_rendered_as_an_iso_date_a_browser_can_read(client_for, tree):
+    page = client_for("analyst", tree["QF7"]).get(reverse("api_tokens"))
+    default = timezone.localdate() + dt.timedelta(days=90)
+    html = page.content.decode()
+    assert f'type="date" name="expires_on" value="{default.isoformat()}"' in html
+    assert default.strftime("%d/%m/%Y") not in html
+
+
+def test_an_invalid_expiry_is_shown_back_as_typed(client_for, tree):
+    client = client_for("analyst", tree["QF7"])
+    response = client.post(reverse("api_tokens"), {"name": "R", "expires_on": "2020-01-01"})
+    assert 'value="2020-01-01"' in response.content.decode()
+    assert not ApiToken.objects.exists()
