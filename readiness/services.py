@@ -220,7 +220,7 @@ def _check_editable(submission: Submission) -> None:
 
 
 def _clean(field: str, value: str) -> str:
-    value = (value or "").replace("\r\n", "\n")
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
     if field == "yes_no":
         value = value.strip().upper()
         if value not in ("", "Y", "N"):
@@ -268,13 +268,19 @@ def answer_save_field(
 
 @transaction.atomic
 def submission_save(*, submission: Submission, actor, changes: dict) -> list[Conflict]:
-    """Save the plain form: ``changes`` maps answer id -> {"version": int, field: value...}.
+    """Save the plain form. ``changes`` maps answer id -> {"values": {field: value},
+    "originals": {field: value when the page was loaded}, "version": int}.
 
-    Fields whose value did not change are skipped; a changed field whose answer was saved by
-    someone else since ``version`` is not written and comes back as a conflict.
+    Only a field whose value differs from its original is an edit: a field the person did not
+    touch is never written and never a conflict, however stale their page, so a colleague's
+    answer to it survives. An edit applies while the stored value is still its original (one
+    conditional UPDATE per answer); if someone else has since saved something different in the
+    same field, nothing is written and it comes back as a conflict with both texts. A field sent
+    without an original (a page from before originals were sent) is an edit when it differs
+    from the stored value, and applies only if the answer's version is unchanged.
     """
     _check_editable(submission)
-    answers = {a.pk: a for a in submission.answers.select_related("question")}
+    answers = {a.pk: a for a in submission.answers.select_related("question", "updated_by")}
     conflicts = []
     now = timezone.now()
     touched = False
@@ -282,25 +288,55 @@ def submission_save(*, submission: Submission, actor, changes: dict) -> list[Con
         answer = answers.get(answer_id)
         if answer is None:
             continue
-        new = {f: _clean(f, posted[f]) for f in Answer.FIELDS if f in posted}
-        new = {f: v for f, v in new.items() if getattr(answer, f) != v}
-        if not new:
-            continue
-        if posted.get("version") == answer.version:
-            Answer.objects.filter(pk=answer.pk, version=answer.version).update(
-                **new, version=F("version") + 1, updated_by=actor, updated_at=now
+        values, originals = (
+            {f: _clean(f, v) for f, v in posted.get(key, {}).items() if f in Answer.FIELDS}
+            for key in ("values", "originals")
+        )
+        for _attempt in range(3):
+            apply, contested = _merge(answer, values, originals, posted.get("version"))
+            if not apply:
+                break
+            updated = Answer.objects.filter(
+                pk=answer.pk, **{f: was for f, (_value, was) in apply.items()}
+            ).update(
+                **{f: value for f, (value, _was) in apply.items()},
+                version=F("version") + 1,
+                updated_by=actor,
+                updated_at=now,
             )
-            touched = True
-            continue
-        by = ""
-        if answer.updated_by_id:
-            user = answer.updated_by
-            by = user.get_full_name() or user.email
-        for field, value in new.items():
-            conflicts.append(Conflict(answer, field, value, getattr(answer, field), by))
+            if updated:
+                touched = True
+                break
+            # saved by someone else between reading and writing: look again
+            answer = Answer.objects.select_related("question", "updated_by").get(pk=answer.pk)
+        else:
+            contested += list(apply)
+        by = _who(answer.updated_by) if answer.updated_by_id else ""
+        conflicts += [Conflict(answer, f, values[f], getattr(answer, f), by) for f in contested]
     if touched:
         Submission.objects.filter(pk=submission.pk).update(updated_at=now)
     return conflicts
+
+
+def _merge(answer: Answer, values: dict, originals: dict, version) -> tuple[dict, list[str]]:
+    """Which posted fields to write ({field: (value, stored value it replaces)}) and which are
+    conflicts (edited here, changed differently by someone else since the page was loaded)."""
+    apply, contested = {}, []
+    for field, value in values.items():
+        stored = getattr(answer, field)
+        if value == stored:
+            continue
+        if field in originals:
+            if value == originals[field]:
+                continue  # not touched on this page: never overwrites, never conflicts
+            loaded = originals[field]
+        else:
+            loaded = stored if version == answer.version else None
+        if stored == loaded:
+            apply[field] = (value, stored)
+        else:
+            contested.append(field)
+    return apply, contested
 
 
 def unanswered(submission: Submission) -> list[Answer]:

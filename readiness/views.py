@@ -130,18 +130,22 @@ def cycle_export(request, pk, fmt):
 
 
 def _changes_from_post(post, answers):
-    """{answer id: {"version": int, field: value}} from the plain form's fields."""
+    """{answer id: {"values": {field: value}, "originals": {field: value}, "version": int}} from
+    the plain form: each field's value, and the value it had when the page was loaded."""
     changes = {}
     for answer in answers:
         prefix = f"a{answer.pk}-"
-        posted = {f: post[prefix + f] for f in Answer.FIELDS if prefix + f in post}
-        if not posted:
+        values = {f: post[prefix + f] for f in Answer.FIELDS if prefix + f in post}
+        if not values:
             continue
+        originals = {
+            f: post[f"{prefix}{f}-original"] for f in values if f"{prefix}{f}-original" in post
+        }
         try:
-            posted["version"] = int(post.get(prefix + "version", ""))
+            version = int(post.get(prefix + "version", ""))
         except ValueError:
-            posted["version"] = -1
-        changes[answer.pk] = posted
+            version = -1
+        changes[answer.pk] = {"values": values, "originals": originals, "version": version}
     return changes
 
 

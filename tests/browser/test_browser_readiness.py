@@ -231,7 +231,9 @@ def test_state_of_readiness_conflict_comparison_and_action_editing(
     deputy.goto(f"/readiness/submissions/{sub.pk}/")
 
     page.get_by_label(field).fill("Chief's answer")
-    _wait_saved(page, 1)
+    # and answers a question the deputy's open page never touches, over two lines
+    page.get_by_label("Occupational therapists: question 1").fill("OT line one\nOT line two")
+    _wait_saved(page, 2)
     deputy.get_by_label(field).fill("Deputy's answer")
     deputy.wait_for_function(
         "() => [...document.querySelectorAll('[role=status]')]"
@@ -247,6 +249,9 @@ def test_state_of_readiness_conflict_comparison_and_action_editing(
     other.close()
     answer.refresh_from_db()
     assert answer.response == "Deputy's answer"
+    # the deputy's stale page did not write its empty box over the chief's OT answer
+    ot = sub.answers.get(question__number="1", profession__code="occupational_therapist")
+    assert ot.response == "OT line one\nOT line two"
     _log_out(page)
 
     login("chair@syb.test")

@@ -1,4 +1,5 @@
 import datetime
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -62,7 +63,8 @@ def answer_all(submission, yes_no="Y", next_steps="Agree a plan"):
 
 
 def post_fields(submission, **overrides):
-    """The plain form's POST data for every answer, as the page would send it."""
+    """The plain form's POST data for every answer, as the page loaded now would send it: each
+    field's value and, in a hidden "-original" field, the value it was loaded with."""
     data = {}
     for a in submission.answers.all():
         data[f"a{a.pk}-version"] = str(a.version)
@@ -70,5 +72,50 @@ def post_fields(submission, **overrides):
             data[f"a{a.pk}-yes_no"] = a.yes_no
         data[f"a{a.pk}-response"] = a.response
         data[f"a{a.pk}-next_steps"] = a.next_steps
+        for field in ("yes_no", "response", "next_steps"):
+            data[f"a{a.pk}-{field}-original"] = getattr(a, field)
     data.update(overrides)
     return data
+
+
+def form_data(html, button):
+    """What the browser would post from the page's answer form (no JavaScript), pressing
+    ``button`` ("save" or "submit"): its inputs, checked radios and checkboxes, textareas."""
+    parser = _FormParser()
+    parser.feed(html)
+    return {**parser.data, button: "1"}
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data, self.inside, self.textarea = {}, False, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "data-autosave-url" in attrs:
+            self.inside = True
+        if not self.inside or "name" not in attrs or "disabled" in attrs:
+            return
+        if tag == "input":
+            if attrs.get("type") in ("radio", "checkbox") and "checked" not in attrs:
+                return
+            if attrs.get("type") == "submit":
+                return
+            self.data[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "textarea":
+            self.textarea = attrs["name"]
+            self.data[self.textarea] = ""
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self.textarea:
+            value = self.data[self.textarea]
+            # as browsers do, one newline straight after <textarea> is not part of the value
+            self.data[self.textarea] = value[1:] if value.startswith("\n") else value
+            self.textarea = None
+        elif tag == "form":
+            self.inside = False

@@ -33,15 +33,13 @@
       .then(function () { count(-1); });
   }
 
-  // the value each field had when last loaded or saved, so a save can tell the server what it
-  // started from: someone else's save to another field of the same answer is then no conflict
-  var saved = {};
-  Array.prototype.forEach.call(form.elements, function (el) {
-    if (!pattern.test(el.name)) return;
-    if (el.type !== "radio") saved[el.name] = el.value;
-    else if (el.checked) saved[el.name] = el.value;
-    else if (!(el.name in saved)) saved[el.name] = "";
-  });
+  // each field's hidden "-original" input holds the value it had when last loaded or saved, so
+  // a save (this script's or the whole form's Save draft) tells the server what it started from:
+  // a field not touched here never overwrites someone else's answer, and someone else's save to
+  // another field is no conflict
+  function original(name) {
+    return form.querySelector('[name="' + name + '-original"]');
+  }
 
   function send(el, id, field) {
     var version = form.querySelector('[name="a' + id + '-version"]');
@@ -51,7 +49,8 @@
     body.append("field", field);
     body.append("value", value);
     body.append("version", version.value);
-    body.append("original", saved[el.name]);
+    var basis = original(el.name);
+    body.append("original", basis ? basis.value : "");
     say(id, "Saving...");
     return fetch(url, {
       method: "POST",
@@ -67,13 +66,13 @@
       return r.json().then(function (data) {
         if (r.ok) {
           version.value = data.version;
-          saved[el.name] = value;
+          if (basis) basis.value = value;
           say(id, "Saved at " + data.saved_at);
           var p = document.getElementById("progress-count");
           if (p) p.textContent = data.answered + " of " + data.total;
         } else if (r.status === 409) {
           version.value = data.version;
-          saved[el.name] = data.theirs; // saving again (having seen theirs) keeps yours
+          if (basis) basis.value = data.theirs; // saving again (having seen theirs) keeps yours
           say(id, data.message + " Their text: " + data.theirs);
         } else {
           say(id, "Not saved: " + (data.error || "please press Save draft."));
@@ -110,5 +109,8 @@
     e.preventDefault();
     e.returnValue = "";
   });
-  form.addEventListener("submit", function () { pending = 0; });
+  form.addEventListener("submit", function () {
+    Object.keys(timers).forEach(function (name) { clearTimeout(timers[name]); delete timers[name]; });
+    pending = 0;
+  });
 })();
