@@ -8,6 +8,9 @@ filterset; the base restricts every queryset through :mod:`councils.scoping`:
   exactly the organisations where its owner is an analyst, and everything below them;
 * writes (POST a workforce file) need the action ``"import"`` (the data manager role).
 
+A data manager's token (tokens are for both roles) therefore imports where its owner is a data
+manager and reads no organisation's data unless its owner is also an analyst there.
+
 Anything outside the scope answers 404, the same as something that does not exist.
 """
 

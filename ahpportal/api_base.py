@@ -45,8 +45,8 @@ class BearerTokenAuthentication(BaseAuthentication):
     """``Authorization: Bearer <token>`` with a personal API token.
 
     A token stops working at once when it is revoked or expires, when its owner is deactivated,
-    or when its owner no longer holds the analyst role anywhere (the scope itself is computed
-    from the memberships on every request).
+    or when its owner no longer holds the analyst or data manager role anywhere (the scope itself
+    is computed from the memberships on every request).
     """
 
     keyword = b"bearer"
@@ -70,7 +70,8 @@ class BearerTokenAuthentication(BaseAuthentication):
             )
         if not may_hold_tokens(token.user):
             raise exceptions.AuthenticationFailed(
-                "The token's owner no longer holds the analyst role, so the token does not work."
+                "The token's owner no longer holds the analyst or data manager role, so the token "
+                "does not work."
             )
         return token.user, token
 

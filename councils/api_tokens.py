@@ -1,5 +1,5 @@
-"""Personal API tokens for analysts: shown once, stored hashed (SHA-256), named, expiring,
-revocable, with the time of last use.
+"""Personal API tokens for analysts and data managers: shown once, stored hashed (SHA-256), named,
+expiring, revocable, with the time of last use.
 
 The model lives here (imported by councils/models.py) together with the few writes that have rules,
 so the token pages and the API authentication share one place.
@@ -67,17 +67,24 @@ class ApiToken(models.Model):
         return self.status == "Active"
 
 
+#: Scope actions whose holders may have tokens: "analyse" (the analyst role) to read the API,
+#: "import" (the data manager role) to POST workforce files. A token never widens what its owner
+#: may do: each request is still scoped by the action it needs (reads need "analyse").
+TOKEN_ACTIONS = ("analyse", "import")
+NOT_ALLOWED = "API tokens are for people who hold the analyst or data manager role."
+
+
 def may_hold_tokens(user) -> bool:
-    """Tokens are for people who hold the analyst role somewhere (scope action "analyse")."""
+    """Whether ``user`` holds a role somewhere that a token is for (see ``TOKEN_ACTIONS``)."""
     from .scoping import scope_paths
 
-    return scope_paths(user, "analyse") != []
+    return any(scope_paths(user, action) != [] for action in TOKEN_ACTIONS)
 
 
 def api_token_create(*, user, name: str, expires_on: datetime.date) -> tuple[ApiToken, str]:
     """Create a token; returns it and the secret, which is never stored and never shown again."""
     if not may_hold_tokens(user):
-        raise PermissionDenied("API tokens are for people who hold the analyst role.")
+        raise PermissionDenied(NOT_ALLOWED)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Enter a name for the token."})

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .api_tokens import MAX_LIFETIME, ApiToken, api_token_create, api_token_revoke, may_hold_tokens
+from .api_tokens import (
+    MAX_LIFETIME,
+    NOT_ALLOWED,
+    ApiToken,
+    api_token_create,
+    api_token_revoke,
+    may_hold_tokens,
+)
 
 
 class ApiTokenForm(forms.Form):
@@ -51,7 +58,7 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not allowed:
-            raise PermissionDenied("API tokens are for people who hold the analyst role.")
+            raise PermissionDenied(NOT_ALLOWED)
         if form.is_valid():
             try:
                 created, secret = api_token_create(

@@ -1,5 +1,6 @@
 """Personal API tokens: created on the account page and shown once, stored hashed, named,
-expiring, revocable, with last use recorded; they stop working when the analyst role goes."""
+expiring, revocable, with last use recorded; they stop working when the
+analyst (or data manager) role goes."""
 
 import datetime as dt
 import hashlib
@@ -64,10 +65,10 @@ def test_the_expiry_is_required_and_at_most_a_year(client_for, tree, days, messa
     assert not ApiToken.objects.exists()
 
 
-def test_only_analysts_may_create_tokens(client_for, tree):
-    client = client_for("chair", tree["QF7"])
+def test_only_analysts_and_data_managers_may_create_tokens(client_for, tree):
+    client = client_for(["chair", "viewer", "respondent", "org_admin"], tree["QF7"])
     page = client.get(reverse("api_tokens"))
-    assert "for people who hold the analyst role" in page.content.decode()
+    assert "for people who hold the analyst or data manager role" in page.content.decode()
     assert b"Create token" not in page.content
     assert _create(client).status_code == 403
     assert not ApiToken.objects.exists()
@@ -108,7 +109,7 @@ def test_removing_the_analyst_role_stops_the_token_at_once(token_for, tree):
     Membership.objects.filter(user=client.user).delete()
     response = client.get(URL)
     assert response.status_code == 401
-    assert "no longer holds the analyst role" in response.json()["detail"]
+    assert "no longer holds the analyst or data manager role" in response.json()["detail"]
 
 
 def test_a_token_of_a_deactivated_user_stops_working(token_for, tree):
