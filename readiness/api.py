@@ -12,7 +12,7 @@ from rest_framework import serializers
 from ahpportal.api import IdFilter, ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 from councils.api import OrganisationScopedFilter
 
-from .models import ActionItem, Answer, Cycle, Stage, Status, Submission
+from .models import ActionItem, Answer, Cycle, Stage, Status, Submission, answered_q
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -115,12 +115,6 @@ class SubmissionFilter(OrganisationScopedFilter):
         fields = []
 
 
-def _answered_q():
-    return Q(answers__question__kind="yes_no", answers__yes_no__in=["Y", "N"]) | (
-        Q(answers__question__kind="free_text") & ~Q(answers__response="")
-    )
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List readiness submissions",
@@ -132,7 +126,7 @@ def _answered_q():
 class SubmissionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = Submission.objects.select_related("organisation", "cycle__section").annotate(
         n_answers=Count("answers", distinct=True),
-        n_answered=Count("answers", filter=_answered_q(), distinct=True),
+        n_answered=Count("answers", filter=answered_q("answers__"), distinct=True),
     )
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
@@ -165,8 +159,21 @@ class AnswerSerializer(serializers.ModelSerializer):
             "yes_no",
             "response",
             "next_steps",
+            "not_applicable",
             "updated_at",
         ]
+        extra_kwargs = {
+            "not_applicable": {
+                "help_text": "State of readiness: the organisation does not employ the "
+                "profession (then response is empty)"
+            }
+        }
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.not_applicable:
+            data["response"] = ""  # text typed before marking it is not the answer
+        return data
 
 
 class AnswerFilter(OrganisationScopedFilter):
@@ -205,6 +212,7 @@ class AnswerFilter(OrganisationScopedFilter):
                     "yes_no": "Y",
                     "response": "Agreed by the board in 2025.",
                     "next_steps": "",
+                    "not_applicable": False,
                     "updated_at": "2025-03-01T10:00:00Z",
                 },
             )

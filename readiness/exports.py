@@ -26,6 +26,7 @@ CYCLE_HEADER = [
     "Y/N",
     "Response",
     "Next steps",
+    "Not applicable",
 ]
 ACTION_HEADER = [
     "Organisation code",
@@ -53,8 +54,9 @@ def _cycle_row(answer):
         answer.question.text,
         answer.profession.name if answer.profession_id else "",
         answer.yes_no,
-        answer.response,
+        "" if answer.not_applicable else answer.response,
         answer.next_steps,
+        "Not applicable" if answer.not_applicable else "",
     ]
 
 

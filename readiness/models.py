@@ -171,17 +171,26 @@ class AnswerQuerySet(ScopedQuerySet):
 
 
 def answered_q(prefix=""):
-    """Answered: a Y/N chosen for Y/N questions; some text for free-text questions."""
-    return Q(
-        **{f"{prefix}question__kind": Question.Kind.YES_NO, f"{prefix}yes_no__in": ["Y", "N"]}
-    ) | (
-        Q(**{f"{prefix}question__kind": Question.Kind.FREE_TEXT}) & ~Q(**{f"{prefix}response": ""})
+    """Answered: a Y/N chosen for Y/N questions; some text for free-text questions; or marked
+    not applicable (state of readiness: a profession the organisation does not employ)."""
+    return (
+        Q(**{f"{prefix}question__kind": Question.Kind.YES_NO, f"{prefix}yes_no__in": ["Y", "N"]})
+        | (
+            Q(**{f"{prefix}question__kind": Question.Kind.FREE_TEXT})
+            & ~Q(**{f"{prefix}response": ""})
+        )
+        | Q(**{f"{prefix}not_applicable": True})
     )
 
 
 class Answer(models.Model):
     """One question's answer (per profession for state of readiness). ``version`` counts saves:
-    a save naming an older version than the stored one is a conflict, never a silent overwrite."""
+    a save naming an older version than the stored one is a conflict, never a silent overwrite.
+
+    ``not_applicable`` (state of readiness only) says the organisation does not employ the
+    profession: it is set on all of the profession's answers at once, counts as answered and is
+    shown and exported as "Not applicable". Text typed before is kept, not shown, and comes back
+    if the profession is marked applicable again."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
@@ -191,11 +200,13 @@ class Answer(models.Model):
     yes_no = models.CharField(max_length=1, blank=True, choices=[("Y", "Yes"), ("N", "No")])
     response = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
+    not_applicable = models.BooleanField(default=False)
     # what the answer was pre-filled with from the last signed-off submission (to highlight change)
     prefilled = models.BooleanField(default=False)
     previous_yes_no = models.CharField(max_length=1, blank=True)
     previous_response = models.TextField(blank=True)
     previous_next_steps = models.TextField(blank=True)
+    previous_not_applicable = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -225,6 +236,8 @@ class Answer(models.Model):
 
     @property
     def answered(self):
+        if self.not_applicable:
+            return True
         if self.question.kind == Question.Kind.YES_NO:
             return self.yes_no in ("Y", "N")
         return bool(self.response.strip())
@@ -235,6 +248,7 @@ class Answer(models.Model):
             self.yes_no != self.previous_yes_no
             or self.response != self.previous_response
             or self.next_steps != self.previous_next_steps
+            or self.not_applicable != self.previous_not_applicable
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -146,6 +147,18 @@ def grouped_answers(submission: Submission):
     return list(groups.items())
 
 
+def profession_marks(answers) -> list[dict]:
+    """State of readiness: each profession once, in order, with whether it is marked not
+    employed here (all its answers not applicable) and one of its answers (for autosave)."""
+    marks: dict = {}
+    for a in answers:
+        mark = marks.setdefault(
+            a.profession_id, {"profession": a.profession, "answer": a, "marked": True}
+        )
+        mark["marked"] = mark["marked"] and a.not_applicable
+    return list(marks.values())
+
+
 def history_of(submission: Submission):
     return submission.history.select_related("actor")
 
@@ -200,14 +213,24 @@ def heatmap(cycle: Cycle) -> dict:
     }
 
 
+class Cell(NamedTuple):
+    """One organisation's answer for one profession: its text, or not applicable (then no text:
+    whatever was typed before the profession was marked not employed is not the answer)."""
+
+    response: str = ""
+    not_applicable: bool = False
+
+
 def profession_comparison(cycle: Cycle) -> list[dict]:
     """State of readiness: for each question, professions (rows) by organisations (columns)."""
     submissions = list(cycle.submissions.select_related("organisation"))
-    answers = defaultdict(str)
-    for sub_id, q_id, prof_id, response in Answer.objects.filter(
+    answers = defaultdict(Cell)
+    for sub_id, q_id, prof_id, response, not_applicable in Answer.objects.filter(
         submission__cycle=cycle
-    ).values_list("submission_id", "question_id", "profession_id", "response"):
-        answers[(sub_id, q_id, prof_id)] = response
+    ).values_list("submission_id", "question_id", "profession_id", "response", "not_applicable"):
+        answers[(sub_id, q_id, prof_id)] = (
+            Cell(not_applicable=True) if not_applicable else Cell(response)
+        )
     professions = list(Profession.objects.all())
     return [
         {

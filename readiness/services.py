@@ -147,6 +147,8 @@ def cycle_open(
                     answer.yes_no = answer.previous_yes_no = old["yes_no"]
                     answer.response = answer.previous_response = old["response"]
                     answer.next_steps = answer.previous_next_steps = old["next_steps"]
+                    answer.not_applicable = old["not_applicable"]
+                    answer.previous_not_applicable = old["not_applicable"]
                 rows.append(answer)
     Answer.objects.bulk_create(rows, batch_size=500)
 
@@ -186,6 +188,7 @@ def _last_signed_off_answers(section: Section, organisations) -> dict:
         "yes_no",
         "response",
         "next_steps",
+        "not_applicable",
     )
     return {
         (v["submission__organisation_id"], v["question__number"], v["profession_id"]): v
@@ -266,8 +269,34 @@ def answer_save_field(
     return current.version, Conflict(current, field, value, getattr(current, field), by)
 
 
+def answers_mark_not_applicable(
+    *, submission: Submission, profession_id: int, value: bool, actor, original: bool | None = None
+) -> dict[int, int]:
+    """State of readiness: mark a profession not employed here (``value`` True), so its answers
+    count as answered and read "Not applicable", or applicable again. Typed text is kept.
+
+    With ``original`` (what the person's page showed), nothing is written unless the stored
+    mark is still that: a yes/no mark cannot conflict, as whoever changed it since already set
+    it the way this person wants. Returns {answer id: version} of the profession's answers.
+    """
+    _check_editable(submission)
+    if not submission.cycle.section.per_profession:
+        raise WorkflowError("Only state of readiness answers can be marked not applicable.")
+    answers = Answer.objects.filter(submission=submission, profession_id=profession_id)
+    now = timezone.now()
+    if original is None or original != value:
+        updated = answers.exclude(not_applicable=value).update(
+            not_applicable=value, version=F("version") + 1, updated_by=actor, updated_at=now
+        )
+        if updated:
+            Submission.objects.filter(pk=submission.pk).update(updated_at=now)
+    return dict(answers.values_list("pk", "version"))
+
+
 @transaction.atomic
-def submission_save(*, submission: Submission, actor, changes: dict) -> list[Conflict]:
+def submission_save(
+    *, submission: Submission, actor, changes: dict, not_applicable: dict | None = None
+) -> list[Conflict]:
     """Save the plain form. ``changes`` maps answer id -> {"values": {field: value},
     "originals": {field: value when the page was loaded}, "version": int}.
 
@@ -278,8 +307,20 @@ def submission_save(*, submission: Submission, actor, changes: dict) -> list[Con
     same field, nothing is written and it comes back as a conflict with both texts. A field sent
     without an original (a page from before originals were sent) is an edit when it differs
     from the stored value, and applies only if the answer's version is unchanged.
+
+    ``not_applicable`` maps profession id -> (marked, as the page showed it), for state of
+    readiness; only a mark the person changed is written.
     """
     _check_editable(submission)
+    for profession_id, (value, original) in (not_applicable or {}).items():
+        if value != original:
+            answers_mark_not_applicable(
+                submission=submission,
+                profession_id=profession_id,
+                value=value,
+                original=original,
+                actor=actor,
+            )
     answers = {a.pk: a for a in submission.answers.select_related("question", "updated_by")}
     conflicts = []
     now = timezone.now()

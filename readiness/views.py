@@ -149,6 +149,18 @@ def _changes_from_post(post, answers):
     return changes
 
 
+def _marks_from_post(post, answers):
+    """{profession id: (marked not applicable, as loaded)} from the state of readiness form's
+    checkboxes (an unticked box is not posted; its hidden original always is). Only professions
+    answered in this submission are read."""
+    marks = {}
+    for profession_id in {a.profession_id for a in answers if a.profession_id}:
+        name = f"p{profession_id}-not_applicable"
+        if name + "-original" in post:
+            marks[profession_id] = (name in post, post[name + "-original"] == "1")
+    return marks
+
+
 @login_required
 def submission(request, pk):
     sub = selectors.submission_for(request.user, pk)
@@ -165,7 +177,10 @@ def submission(request, pk):
         changes = _changes_from_post(request.POST, answers)
         try:
             conflicts = services.submission_save(
-                submission=sub, actor=request.user, changes=changes
+                submission=sub,
+                actor=request.user,
+                changes=changes,
+                not_applicable=_marks_from_post(request.POST, answers),
             )
         except services.WorkflowError as error:
             messages.error(request, str(error))
@@ -196,6 +211,8 @@ def submission(request, pk):
             setattr(answer, f"form_{field}", typed.get((answer.pk, field), getattr(answer, field)))
             if (answer.pk, field) in theirs:
                 answer.conflicts.append(theirs[(answer.pk, field)])
+    marks = selectors.profession_marks(answers) if sub.cycle.section.per_profession else []
+    not_applicable = {m["profession"].pk for m in marks if m["marked"]}
     return render(
         request,
         "readiness/submission.html",
@@ -214,6 +231,8 @@ def submission(request, pk):
             "history": selectors.history_of(sub),
             "review_form": ReviewForm(),
             "Status": Status,
+            "marks": marks,
+            "not_applicable": not_applicable,
         },
         status=409 if conflicts else 200,
     )
@@ -231,6 +250,9 @@ def autosave(request, pk):
         "respond",
         pk=request.POST.get("answer"),
     )
+    field = request.POST.get("field", "")
+    if field == "not_applicable":
+        return _autosave_mark(request, sub, answer)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -239,7 +261,7 @@ def autosave(request, pk):
         version, conflict = services.answer_save_field(
             submission=sub,
             answer=answer,
-            field=request.POST.get("field", ""),
+            field=field,
             value=request.POST.get("value", ""),
             version=version,
             actor=request.user,
@@ -260,17 +282,40 @@ def autosave(request, pk):
             },
             status=409,
         )
-    answered = selectors.with_progress(sub.__class__.objects.filter(pk=sub.pk)).values(
+    return _saved(sub, version=version)
+
+
+def _saved(sub, **data):
+    progress = selectors.with_progress(sub.__class__.objects.filter(pk=sub.pk)).values(
         "answered", "total"
     )[0]
     return JsonResponse(
         {
-            "version": version,
+            **data,
             "saved_at": timezone.localtime().strftime("%H:%M:%S"),
-            "answered": answered["answered"],
-            "total": answered["total"],
+            "answered": progress["answered"],
+            "total": progress["total"],
         }
     )
+
+
+def _autosave_mark(request, sub, answer):
+    """Mark the profession of ``answer`` not employed here ("1") or applicable again ("")."""
+    if not answer.profession_id:
+        error = "Only a profession's answers can be marked not applicable."
+        return JsonResponse({"error": error}, status=400)
+    original = request.POST.get("original")
+    try:
+        versions = services.answers_mark_not_applicable(
+            submission=sub,
+            profession_id=answer.profession_id,
+            value=request.POST.get("value") == "1",
+            original=None if original is None else original == "1",
+            actor=request.user,
+        )
+    except services.WorkflowError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return _saved(sub, versions={str(pk): v for pk, v in versions.items()})
 
 
 @login_required

@@ -234,6 +234,16 @@ def test_state_of_readiness_conflict_comparison_and_action_editing(
     # and answers a question the deputy's open page never touches, over two lines
     page.get_by_label("Occupational therapists: question 1").fill("OT line one\nOT line two")
     _wait_saved(page, 2)
+    # the trust employs no orthoptists: one tick (keyboard only) answers their four questions
+    page.get_by_label("Orthoptists: not employed here").focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#not-applicable-status")).to_contain_text(
+        "Orthoptists: marked not employed here"
+    )
+    expect(page.get_by_label("Orthoptists: question 1")).to_be_hidden()
+    expect(page.get_by_text("Orthoptists: not applicable (not employed here)")).to_have_count(4)
+    expect(page.locator("#progress-count")).to_have_text("6 of 60")
+    axe(page)
     deputy.get_by_label(field).fill("Deputy's answer")
     deputy.wait_for_function(
         "() => [...document.querySelectorAll('[role=status]')]"
@@ -259,4 +269,7 @@ def test_state_of_readiness_conflict_comparison_and_action_editing(
     page.get_by_role("link", name="Answers side by side by profession").click()
     row = page.get_by_role("row", name="Physiotherapists").first
     expect(row.get_by_role("cell", name="Deputy's answer")).to_be_visible()
+    orthoptists = page.get_by_role("row", name="Orthoptists").first
+    expect(orthoptists.get_by_role("cell").first).to_have_text("Not applicable")
+    expect(orthoptists.get_by_role("cell").nth(1)).to_have_text("Not answered")
     axe(page)

@@ -90,7 +90,7 @@ def test_state_of_readiness_answers_side_by_side_by_profession(tree, people, sor
     block = response.context["comparison"][0]
     assert [s.organisation.code for s in block["submissions"]] == ["RP5", "RXE"]
     physio = {p.code: cells for p, cells in block["rows"]}["physiotherapist"]
-    assert physio == ["Rehabilitation expertise", ""]
+    assert [c.response for c in physio] == ["Rehabilitation expertise", ""]
     assert text.count("Not answered") == 4 * 15 * 2 - 1
 
 

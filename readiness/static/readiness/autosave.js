@@ -41,17 +41,15 @@
     return form.querySelector('[name="' + name + '-original"]');
   }
 
-  function send(el, id, field) {
-    var version = form.querySelector('[name="a' + id + '-version"]');
-    var value = el.value;
+  function progress(data) {
+    var p = document.getElementById("progress-count");
+    if (p) p.textContent = data.answered + " of " + data.total;
+  }
+
+  // POST to the autosave endpoint; resolves to {status, data}, or {status: "signed-out"}
+  function post(fields) {
     var body = new FormData();
-    body.append("answer", id);
-    body.append("field", field);
-    body.append("value", value);
-    body.append("version", version.value);
-    var basis = original(el.name);
-    body.append("original", basis ? basis.value : "");
-    say(id, "Saving...");
+    Object.keys(fields).forEach(function (k) { body.append(k, fields[k]); });
     return fetch(url, {
       method: "POST",
       body: body,
@@ -60,28 +58,91 @@
       redirect: "manual"
     }).then(function (r) {
       if (r.type === "opaqueredirect" || r.status === 403 || r.status === 0) {
-        say(id, "Not saved: you have been signed out. Your last saved draft is kept; sign in again in a new tab, then press Save draft.");
-        return null;
+        return { status: "signed-out" };
       }
-      return r.json().then(function (data) {
-        if (r.ok) {
-          version.value = data.version;
-          if (basis) basis.value = value;
-          say(id, "Saved at " + data.saved_at);
-          var p = document.getElementById("progress-count");
-          if (p) p.textContent = data.answered + " of " + data.total;
-        } else if (r.status === 409) {
-          version.value = data.version;
-          if (basis) basis.value = data.theirs; // saving again (having seen theirs) keeps yours
-          say(id, data.message + " Their text: " + data.theirs);
-        } else {
-          say(id, "Not saved: " + (data.error || "please press Save draft."));
-        }
-      });
-    }).catch(function () {
-      say(id, "Not saved: no connection. Your text is still here; press Save draft when you are back online.");
+      return r.json().then(function (data) { return { status: r.status, data: data }; });
     });
   }
+
+  var SIGNED_OUT = "Not saved: you have been signed out. Your last saved draft is kept; sign in again in a new tab, then press Save draft.";
+  var OFFLINE = "Not saved: no connection. Your text is still here; press Save draft when you are back online.";
+
+  function send(el, id, field) {
+    var version = form.querySelector('[name="a' + id + '-version"]');
+    var value = el.value;
+    var basis = original(el.name);
+    say(id, "Saving...");
+    return post({
+      answer: id, field: field, value: value, version: version.value,
+      original: basis ? basis.value : ""
+    }).then(function (r) {
+      var data = r.data;
+      if (r.status === "signed-out") {
+        say(id, SIGNED_OUT);
+      } else if (r.status === 200) {
+        version.value = data.version;
+        if (basis) basis.value = value;
+        say(id, "Saved at " + data.saved_at);
+        progress(data);
+      } else if (r.status === 409) {
+        version.value = data.version;
+        if (basis) basis.value = data.theirs; // saving again (having seen theirs) keeps yours
+        say(id, data.message + " Their text: " + data.theirs);
+      } else {
+        say(id, "Not saved: " + (data.error || "please press Save draft."));
+      }
+    }).catch(function () { say(id, OFFLINE); });
+  }
+
+  // state of readiness: a profession marked not employed here hides its four boxes (their text
+  // is kept) and shows "not applicable" in their place
+  var markPattern = /^p(\d+)-not_applicable$/;
+  var markStatus = document.getElementById("not-applicable-status");
+
+  function showMark(profession, marked) {
+    var blocks = form.querySelectorAll('[data-profession="' + profession + '"]');
+    Array.prototype.forEach.call(blocks, function (block) {
+      block.querySelector(".app-not-applicable").hidden = !marked;
+      block.querySelector(".nhsuk-form-group").hidden = marked;
+    });
+  }
+
+  function sendMark(box) {
+    var basis = original(box.name);
+    var value = box.checked ? "1" : "";
+    var name = box.labels && box.labels[0] ? box.labels[0].firstChild.textContent : "";
+    if (markStatus) markStatus.textContent = "Saving...";
+    return post({
+      answer: box.getAttribute("data-answer"), field: "not_applicable", value: value,
+      original: basis ? basis.value : ""
+    }).then(function (r) {
+      var text;
+      if (r.status === "signed-out") text = SIGNED_OUT;
+      else if (r.status === 200) {
+        if (basis) basis.value = value;
+        Object.keys(r.data.versions).forEach(function (id) {
+          var v = form.querySelector('[name="a' + id + '-version"]');
+          if (v) v.value = r.data.versions[id];
+        });
+        progress(r.data);
+        text = name + (value ? ": marked not employed here, its questions answered not applicable."
+                             : ": marked employed again, its questions to be answered.") +
+               " Saved at " + r.data.saved_at;
+      } else text = "Not saved: " + (r.data.error || "please press Save draft.");
+      if (markStatus) markStatus.textContent = text;
+    }).catch(function () { if (markStatus) markStatus.textContent = OFFLINE; });
+  }
+
+  form.addEventListener("change", function (e) {
+    var box = e.target;
+    var m = markPattern.exec(box.name || "");
+    if (!m) return;
+    showMark(m[1], box.checked);
+    count(1);
+    chain = chain
+      .then(function () { return sendMark(box); })
+      .then(function () { count(-1); });
+  });
 
   form.addEventListener("input", function (e) {
     var el = e.target;
