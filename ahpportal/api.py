@@ -27,7 +27,12 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -112,6 +117,13 @@ class ProblemAutoSchema(AutoSchema):
                 }
             responses[code] = response
         return responses
+
+    def _get_paginator(self):
+        """The paginator, told which path it documents (its examples of ``next`` link there)."""
+        paginator = super()._get_paginator()
+        if paginator is not None and hasattr(paginator, "schema_path"):
+            paginator.schema_path = self.path
+        return paginator
 
     def _is_list_view(self, serializer=None):
         if serializer is ProblemSerializer or isinstance(serializer, ProblemSerializer):
@@ -307,16 +319,75 @@ class ScopedViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return out
 
 
+# --- documented examples -------------------------------------------------------------------
+# Values from the demo (`make demo`): the SYB ICS (QF7), its provider Doncaster and Bassetlaw
+# Teaching Hospitals (RP5) and their figures for September 2026.
+
+EXAMPLE_ORIGIN = CursorPagination.schema_origin
+
+
+def query_examples(**values) -> list[OpenApiExample]:
+    """One documented example per query parameter: ``query_examples(organisation="QF7")``."""
+    return [
+        OpenApiExample(
+            f"{name} {value}",
+            value=value,
+            summary=f"{name}={str(value).lower() if isinstance(value, bool) else value}",
+            parameter_only=(name, OpenApiParameter.QUERY),
+        )
+        for name, value in values.items()
+    ]
+
+
+def path_example(name: str, value, summary: str = "") -> OpenApiExample:
+    """A documented example of a path parameter (a detail's code or id)."""
+    return OpenApiExample(
+        f"{name} {value}",
+        value=value,
+        summary=summary or str(value),
+        parameter_only=(name, OpenApiParameter.PATH),
+    )
+
+
+def response_example(name: str, value: dict, **kwargs) -> OpenApiExample:
+    """A documented response row (drf-spectacular wraps it in a page for a list)."""
+    return OpenApiExample(name, value=value, response_only=True, **kwargs)
+
+
 class ApiRootSerializer(serializers.Serializer):
     resources = serializers.DictField(child=serializers.URLField())
     docs = serializers.URLField()
     schema = serializers.URLField()
 
 
+ROOT_EXAMPLE = {
+    "resources": {
+        key: f"{EXAMPLE_ORIGIN}/api/v1/{path}/"
+        for key, path in [
+            ("organisations", "organisations"),
+            ("metrics", "metrics"),
+            ("metric_values", "metric-values"),
+            ("spc", "spc"),
+            ("readiness_cycles", "readiness-cycles"),
+            ("readiness_submissions", "readiness-submissions"),
+            ("readiness_answers", "readiness-answers"),
+            ("action_plans", "action-plans"),
+            ("delivery_plans", "delivery-plans"),
+            ("delivery_actions", "delivery-actions"),
+            ("import_runs", "import-runs"),
+            ("workforce_imports", "workforce-imports"),
+        ]
+    },
+    "docs": f"{EXAMPLE_ORIGIN}/api/v1/docs/",
+    "schema": f"{EXAMPLE_ORIGIN}/api/v1/schema/",
+}
+
+
 @extend_schema(
     summary="The API's resources",
     description="Links to each resource, the schema and the interactive documentation.",
     responses=ApiRootSerializer,
+    examples=[response_example("The resources", ROOT_EXAMPLE)],
 )
 @api_view(["GET"])
 def api_root(request):

@@ -282,6 +282,20 @@ class CursorPagination(pagination.CursorPagination):
         except exceptions.NotFound:
             raise exceptions.ValidationError({"cursor": self.invalid_cursor_message}) from None
 
+    #: where the documented examples of ``next`` point (set per operation by the schema)
+    schema_path = "/api/v1/metric-values/"
+    schema_origin = "https://ahp-portal.example"
+
+    def get_paginated_response_schema(self, schema):
+        """DRF's schema, with examples of this API's links (a first page: no ``previous``)."""
+        response_schema = super().get_paginated_response_schema(schema)
+        links = response_schema["properties"]
+        links["next"]["example"] = (
+            f"{self.schema_origin}{self.schema_path}?{self.cursor_query_param}=cD0xMDA%3D"
+        )
+        links["previous"]["example"] = None
+        return response_schema
+
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:

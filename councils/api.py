@@ -3,10 +3,17 @@
 import django_filters
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Length, Substr
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from ahpportal.api import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from ahpportal.api import (
+    ScopedListMixin,
+    ScopedRetrieveMixin,
+    ScopedViewSet,
+    path_example,
+    query_examples,
+    response_example,
+)
 
 from .models import Level, Organisation
 from .scoping import get_in_scope_or_404
@@ -64,6 +71,26 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(path__startswith=root.path)
 
 
+ICS_EXAMPLE = {
+    "code": "QF7",
+    "name": "South Yorkshire and Bassetlaw Integrated Care System",
+    "short_name": "South Yorkshire and Bassetlaw",
+    "level": "ics",
+    "parent": "Y63",
+    "depth": 3,
+    "has_children": True,
+}
+PROVIDER_EXAMPLE = {
+    "code": "RP5",
+    "name": "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust",
+    "short_name": "",
+    "level": "provider",
+    "parent": "QF7-DON",
+    "depth": 5,
+    "has_children": False,
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List organisations",
@@ -73,23 +100,18 @@ class OrganisationFilter(django_filters.FilterSet):
             "(a subtree). A `parent` or `within` code outside your scope answers 404."
         ),
         examples=[
-            OpenApiExample(
-                "An ICS",
-                value={
-                    "code": "QF7",
-                    "name": "South Yorkshire and Bassetlaw Integrated Care System",
-                    "short_name": "SYB",
-                    "level": "ics",
-                    "parent": "Y63",
-                    "depth": 3,
-                    "has_children": True,
-                },
-                response_only=True,
-            )
+            response_example("An ICS", ICS_EXAMPLE),
+            response_example("A provider", PROVIDER_EXAMPLE),
+            *query_examples(level="provider", parent="QF7-DON", within="QF7"),
         ],
     ),
     retrieve=extend_schema(
-        summary="One organisation", description="By its code; 404 outside your scope."
+        summary="One organisation",
+        description="By its code; 404 outside your scope.",
+        examples=[
+            response_example("A provider", PROVIDER_EXAMPLE),
+            path_example("code", "RP5", "Doncaster and Bassetlaw Teaching Hospitals"),
+        ],
     ),
 )
 class OrganisationViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):

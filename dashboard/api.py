@@ -14,8 +14,8 @@ from django.db.models import CharField, Count, F, Max, Value
 from django.db.models.functions import Cast, Concat
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -28,6 +28,9 @@ from ahpportal.api import (
     ScopedListMixin,
     ScopedRetrieveMixin,
     ScopedViewSet,
+    path_example,
+    query_examples,
+    response_example,
     safe_cell,
 )
 from councils.api import resolve_organisation
@@ -92,14 +95,20 @@ def _definition(metric: catalogue.Metric) -> dict:
             )
         ],
         examples=[
-            OpenApiExample(
-                "Sickness absence",
-                value=[_definition(catalogue.get("sickness_absence_rate"))],
-                response_only=True,
-            )
+            response_example(
+                "Sickness absence", _definition(catalogue.get("sickness_absence_rate"))
+            ),
+            *query_examples(domain="supporting_staff"),
         ],
     ),
-    retrieve=extend_schema(summary="One metric definition", description="By its code."),
+    retrieve=extend_schema(
+        summary="One metric definition",
+        description="By its code.",
+        examples=[
+            response_example("Turnover", _definition(catalogue.get("turnover_rate"))),
+            path_example("code", "turnover_rate"),
+        ],
+    ),
 )
 class MetricDefinitionViewSet(ApiViewMixin, viewsets.ViewSet):
     """The catalogue is code, not organisation data: anyone signed in may read it."""
@@ -391,24 +400,67 @@ SHAPE_PARAMETER = OpenApiParameter(
 )
 FORMAT_NOTE = " Add `?format=csv` to stream every matching row as CSV (no pagination)."
 
+# Figures of the demo (`make demo`) for September 2026.
 LONG_EXAMPLE = {
-    "id": 1,
+    "id": 1411999,
     "organisation": "QF7",
     "organisation_name": "South Yorkshire and Bassetlaw Integrated Care System",
     "level": "ics",
-    "month": "2025-03",
+    "month": "2026-09",
     "metric": "sickness_absence_rate",
     "profession": "all",
     "band_group": "all",
-    "value": 4.8,
-    "numerator": 912.5,
-    "denominator": 19010.0,
-    "people": 2104,
+    "value": 3.557,
+    "numerator": 1149.0,
+    "denominator": 32301.7,
+    "people": 1672,
     "suppressed": False,
-    "providers_reporting": 5,
-    "providers_total": 5,
-    "computed_at": "2025-04-02T02:00:00Z",
+    "providers_reporting": 8,
+    "providers_total": 9,
+    "computed_at": "2026-10-02T02:00:00Z",
 }
+PROVIDER_LONG_EXAMPLE = {
+    **LONG_EXAMPLE,
+    "id": 1452569,
+    "organisation": "RP5",
+    "organisation_name": "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust",
+    "level": "provider",
+    "metric": "vacancy_rate",
+    "profession": "physiotherapist",
+    "value": 14.3,
+    "numerator": 11.98,
+    "denominator": 83.78,
+    "people": 79,
+    "providers_reporting": 1,
+    "providers_total": 1,
+}
+BAND_LONG_EXAMPLE = {
+    **PROVIDER_LONG_EXAMPLE,
+    "id": 1398918,
+    "metric": "ethnic_minority_share",
+    "profession": "all",
+    "band_group": "band_5",
+    "value": 15.28,
+    "numerator": 11.0,
+    "denominator": 72.0,
+    "people": 76,
+}
+WIDE_EXAMPLE = {
+    "organisation": "QF7",
+    "organisation_name": "South Yorkshire and Bassetlaw Integrated Care System",
+    "level": "ics",
+    "month": "2026-09",
+    "profession": "all",
+    "band_group": "all",
+    "values": {"sickness_absence_rate": 3.557, "turnover_rate": 12.1, "vacancy_rate": 9.91},
+    "suppressed": [],
+}
+METRIC_VALUE_ROW = PolymorphicProxySerializer(
+    component_name="MetricValueRow",
+    serializers=[MetricValueSerializer, MetricValueWideSerializer],
+    resource_type_field_name=None,
+    many=True,
+)
 
 
 @extend_schema_view(
@@ -421,17 +473,39 @@ LONG_EXAMPLE = {
         ),
         parameters=[SHAPE_PARAMETER],
         examples=[
-            OpenApiExample("Long shape", value=LONG_EXAMPLE, response_only=True),
-            OpenApiExample(
-                "SYB's values for 2024-25",
-                value=None,
-                request_only=True,
-                summary="?organisation=QF7&month_from=2024-04&month_to=2025-03",
+            response_example("Long shape for the SYB ICS", LONG_EXAMPLE),
+            response_example("Long shape for a profession at a provider", PROVIDER_LONG_EXAMPLE),
+            response_example("Long shape for a single band", BAND_LONG_EXAMPLE),
+            response_example(
+                "Wide shape",
+                WIDE_EXAMPLE,
+                description="`?shape=wide&organisation=QF7&metric=sickness_absence_rate,"
+                "turnover_rate,vacancy_rate&month_from=2026-09`",
+            ),
+            *query_examples(
+                organisation="QF7",
+                subtree=True,
+                level="provider",
+                metric="sickness_absence_rate",
+                domain="supporting_staff",
+                profession="physiotherapist",
+                band_group="registered",
+                month_from="2025-10",
+                month_to="2026-09",
+                shape="wide",
             ),
         ],
-        responses={200: MetricValueSerializer(many=True)},
+        responses={200: METRIC_VALUE_ROW},
     ),
-    retrieve=extend_schema(summary="One metric value", responses=MetricValueSerializer),
+    retrieve=extend_schema(
+        summary="One metric value",
+        description="By its id (the `id` of a long-shape row); 404 outside your scope.",
+        responses=MetricValueSerializer,
+        examples=[
+            response_example("Sickness absence at the SYB ICS", LONG_EXAMPLE),
+            path_example("id", LONG_EXAMPLE["id"]),
+        ],
+    ),
 )
 class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = MetricValue.objects.all()
@@ -761,6 +835,43 @@ def _targets_for(orgs) -> dict[int, dict[str, float | None]]:
     }
 
 
+SPC_EXAMPLE = {
+    "organisation": "QF7",
+    "organisation_name": "South Yorkshire and Bassetlaw Integrated Care System",
+    "level": "ics",
+    "metric": "sickness_absence_rate",
+    "profession": "all",
+    "band_group": "all",
+    "first_month": "2024-10",
+    "last_month": "2026-09",
+    "points": 24,
+    "latest_value": 3.557,
+    "variation": "common_cause",
+    "variation_label": "Common cause variation",
+    "assurance": "hit_and_miss",
+    "assurance_label": "Hit and miss against target",
+    "direction": "lower",
+    "target": 4.0,
+    "mean": 4.167,
+    "upper_limit": 5.764,
+    "lower_limit": 2.569,
+}
+SPC_PROVIDER_EXAMPLE = {
+    **SPC_EXAMPLE,
+    "organisation": "RP5",
+    "organisation_name": "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust",
+    "level": "provider",
+    "metric": "turnover_rate",
+    "latest_value": 10.68,
+    "variation": "special_cause_concerning",
+    "variation_label": "Special cause variation: concerning",
+    "target": 10.0,
+    "mean": 9.246,
+    "upper_limit": 10.543,
+    "lower_limit": 7.949,
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List SPC verdicts",
@@ -783,31 +894,18 @@ def _targets_for(orgs) -> dict[int, dict[str, float | None]]:
             OpenApiParameter("month_to", str, description="Last month of the series, YYYY-MM."),
         ],
         examples=[
-            OpenApiExample(
-                "Sickness absence at SYB",
-                response_only=True,
-                value={
-                    "organisation": "QF7",
-                    "organisation_name": "South Yorkshire and Bassetlaw Integrated Care System",
-                    "level": "ics",
-                    "metric": "sickness_absence_rate",
-                    "profession": "all",
-                    "band_group": "all",
-                    "first_month": "2023-04",
-                    "last_month": "2025-03",
-                    "points": 24,
-                    "latest_value": 4.8,
-                    "variation": "common_cause",
-                    "variation_label": "Common cause variation",
-                    "assurance": "hit_and_miss",
-                    "assurance_label": "Hit and miss",
-                    "direction": "lower",
-                    "target": 4.0,
-                    "mean": 4.6,
-                    "upper_limit": 5.6,
-                    "lower_limit": 3.6,
-                },
-            )
+            response_example("Sickness absence at the SYB ICS", SPC_EXAMPLE),
+            response_example("Turnover at a provider with special cause", SPC_PROVIDER_EXAMPLE),
+            *query_examples(
+                organisation="QF7",
+                subtree=True,
+                level="provider",
+                metric="turnover_rate",
+                domain="optimising_workforce",
+                profession="physiotherapist",
+                band_group="registered",
+                month_to="2026-09",
+            ),
         ],
         responses={200: SpcVerdictSerializer(many=True)},
     ),

@@ -3,10 +3,18 @@ limited to the analyst's scope."""
 
 import django_filters
 from django.db.models import Count, OuterRef, Prefetch, Subquery
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from ahpportal.api import IdFilter, ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from ahpportal.api import (
+    IdFilter,
+    ScopedListMixin,
+    ScopedRetrieveMixin,
+    ScopedViewSet,
+    path_example,
+    query_examples,
+    response_example,
+)
 from councils.api import OrganisationScopedFilter
 
 from .models import Action, DeliveryPlan, MeasureOfSuccess, ProgressUpdate, Status, Theme
@@ -35,28 +43,59 @@ class DeliveryPlanFilter(OrganisationScopedFilter):
         fields = []
 
 
+# The demo's SYB ICS plan (seed 000 appendix 1).
+PLAN_EXAMPLE = {
+    "id": 1,
+    "organisation": "QF7",
+    "title": "Delivering the Plan - Areas for Consideration",
+    "source": "seed 000 appendix 1",
+    "created_at": "2026-04-01T09:00:00Z",
+    "updated_at": "2026-10-14T16:20:00Z",
+    "themes": [
+        {"number": 1, "name": "Value", "actions": 5},
+        {"number": 2, "name": "Health & Wellbeing", "actions": 4},
+        {"number": 3, "name": "Quality Evidence Based Care", "actions": 5},
+        {"number": 4, "name": "Excellence Through Leadership", "actions": 7},
+        {"number": 5, "name": "Workforce for the Future", "actions": 5},
+    ],
+}
+ACTION_EXAMPLE = {
+    "id": 18,
+    "organisation": "QF7",
+    "plan": 1,
+    "theme_number": 4,
+    "theme": "Excellence Through Leadership",
+    "reference": "4.4",
+    "text": "Development of flexible employment models across the ICS with collaboration "
+    "between employers in recruitment and retention.",
+    "owner": "Ira Lead, Sheffield",
+    "owner_organisation": "QF7-SHE",
+    "start_date": "2026-04-01",
+    "due_date": "2027-03-31",
+    "latest_quarter": "2026/27 Q3",
+    "latest_status": "off_track",
+    "measures": [
+        "Improve recruitment and retention within the ICS",
+        "Staff rotations between ICS partners",
+    ],
+    "updated_at": "2026-10-14T16:20:00Z",
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List delivery plans",
         description="Each organisation's delivery plan in your scope with its themes and how "
         "many actions each has. The actions are at /api/v1/delivery-actions/.",
         examples=[
-            OpenApiExample(
-                "SYB",
-                response_only=True,
-                value={
-                    "id": 1,
-                    "organisation": "QF7",
-                    "title": "SYB AHP Council delivery plan",
-                    "source": "seed 000 appendix 1",
-                    "created_at": "2025-01-10T09:00:00Z",
-                    "updated_at": "2025-03-10T09:00:00Z",
-                    "themes": [{"number": 1, "name": "Workforce supply", "actions": 6}],
-                },
-            )
+            response_example("SYB ICS", PLAN_EXAMPLE),
+            *query_examples(organisation="QF7", subtree=True),
         ],
     ),
-    retrieve=extend_schema(summary="One delivery plan"),
+    retrieve=extend_schema(
+        summary="One delivery plan",
+        examples=[response_example("SYB ICS", PLAN_EXAMPLE), path_example("id", 1)],
+    ),
 )
 class DeliveryPlanViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = DeliveryPlan.objects.select_related("organisation").prefetch_related(
@@ -133,8 +172,17 @@ def _latest(field):
         summary="List delivery plan actions",
         description="Every action of the delivery plans in your scope, one row each, with its "
         "owner, dates, measures of success and the latest quarterly status.",
+        examples=[
+            response_example("An action off track", ACTION_EXAMPLE),
+            *query_examples(
+                organisation="QF7", theme=4, latest_status="off_track", due_before="2027-03-31"
+            ),
+        ],
     ),
-    retrieve=extend_schema(summary="One delivery plan action"),
+    retrieve=extend_schema(
+        summary="One delivery plan action",
+        examples=[response_example("An action off track", ACTION_EXAMPLE), path_example("id", 18)],
+    ),
 )
 class DeliveryActionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = (

@@ -70,3 +70,122 @@ def test_the_docs_and_root_answer(token_for, tree, client):
     body = token_for("analyst", tree["QF7"]).get("/api/v1/").json()
     assert body["resources"]["metric_values"].endswith("/api/v1/metric-values/")
     assert body["docs"].endswith("/api/v1/docs/")
+
+
+# Operations of files this module's owners do not edit (readiness/api.py, workforce/api.py) that
+# do not document a response example yet. Not yet: remove each line as its decorator gains one.
+NOT_YET_EXAMPLES = {
+    ("get", "/api/v1/readiness-cycles/"),
+    ("get", "/api/v1/readiness-cycles/{id}/"),
+    ("get", "/api/v1/readiness-submissions/"),
+    ("get", "/api/v1/readiness-submissions/{id}/"),
+    ("get", "/api/v1/readiness-answers/{id}/"),
+    ("get", "/api/v1/action-plans/"),
+    ("get", "/api/v1/action-plans/{id}/"),
+    ("get", "/api/v1/import-runs/{id}/"),
+}
+# Examples in those files that no longer match their serializer (RUN_EXAMPLE in workforce/api.py
+# lacks the new `partial` field). Not yet: remove each line once its example is brought up to date.
+NOT_YET_CONFORMING = {
+    ("get", "/api/v1/import-runs/"),
+    ("post", "/api/v1/workforce-imports/"),
+}
+
+
+@pytest.fixture
+def served_schema(client, db):
+    response = client.get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def _operations(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield method, path, operation
+
+
+def _success_examples(operation):
+    """(status, media type, schema, example) of every documented 2xx response example."""
+    for status, response in operation["responses"].items():
+        if not status.startswith("2"):
+            continue
+        for media_type, content in response.get("content", {}).items():
+            for example in content.get("examples", {}).values():
+                yield status, media_type, content["schema"], example["value"]
+
+
+def _json_schema(node):
+    """OpenAPI 3.0's ``nullable`` as JSON Schema (a null type), everywhere in ``node``."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        if "type" in out:
+            out["type"] = [out["type"], "null"]
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+        if "$ref" in out or "allOf" in out or "oneOf" in out:
+            out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def test_every_operation_documents_a_response_example(served_schema):
+    missing = {
+        (method, path)
+        for method, path, operation in _operations(served_schema)
+        if not list(_success_examples(operation))
+    }
+    assert not missing - NOT_YET_EXAMPLES, "operations without a response example"
+
+
+def test_every_response_example_keeps_to_its_schema(served_schema):
+    from jsonschema import Draft7Validator
+
+    components = _json_schema(served_schema["components"])
+    checked, wrong = 0, []
+    for method, path, operation in _operations(served_schema):
+        if (method, path) in NOT_YET_CONFORMING:
+            continue
+        for status, media_type, schema, value in _success_examples(operation):
+            if media_type != "application/json":
+                continue
+            validator = Draft7Validator({"components": components, **_json_schema(schema)})
+            errors = [e.message for e in validator.iter_errors(value)]
+            if errors:
+                wrong.append(f"{method.upper()} {path} {status}: {errors[:3]}")
+            checked += 1
+    assert not wrong
+    assert checked >= 15
+
+
+def test_filters_document_example_values_from_the_demo(served_schema):
+    def examples(path, name):
+        (parameter,) = [
+            p for p in served_schema["paths"][path]["get"]["parameters"] if p["name"] == name
+        ]
+        return [e["value"] for e in parameter.get("examples", {}).values()]
+
+    assert examples("/api/v1/metric-values/", "organisation") == ["QF7"]
+    assert examples("/api/v1/metric-values/", "month_from") == ["2025-10"]
+    assert examples("/api/v1/organisations/{code}/", "code") == ["RP5"]
+    assert examples("/api/v1/spc/", "metric") == ["turnover_rate"]
+    assert examples("/api/v1/delivery-actions/", "latest_status") == ["off_track"]
+
+
+def test_list_examples_are_pages_of_rows(served_schema):
+    example = next(
+        value
+        for _, _, _, value in _success_examples(
+            served_schema["paths"]["/api/v1/metric-values/"]["get"]
+        )
+    )
+    assert example["next"].endswith("/api/v1/metric-values/?cursor=cD0xMDA%3D")
+    assert example["results"][0]["organisation"] == "QF7"
+    (definitions,) = [
+        value
+        for _, _, _, value in _success_examples(served_schema["paths"]["/api/v1/metrics/"]["get"])
+    ]
+    assert isinstance(definitions, list) and definitions[0]["code"] == "sickness_absence_rate"
