@@ -10,9 +10,11 @@ from itertools import groupby
 from types import SimpleNamespace
 
 import django_filters
+from django import forms
 from django.db.models import CharField, Count, F, Max, Value
 from django.db.models.functions import Cast, Concat
-from drf_spectacular.types import OpenApiTypes
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
@@ -814,6 +816,102 @@ class SpcVerdictSerializer(serializers.Serializer):
     lower_limit = serializers.FloatField(allow_null=True)
 
 
+class SpcVerdictForm(forms.Form):
+    """Checks of the filters that choose the series (not the organisations) of SPC verdicts."""
+
+    def clean_metric(self):
+        value = self.cleaned_data.get("metric")
+        return _form_codes(value, "metric", METRIC_CODES) if value else list(METRIC_CODES)
+
+    def clean_profession(self):
+        value = self.cleaned_data.get("profession") or catalogue.ALL_PROFESSIONS
+        (code,) = _form_codes(value, "profession", _profession_codes(), many=False)
+        return code
+
+    def clean_month_to(self):
+        value = self.cleaned_data.get("month_to")
+        if not value:
+            return None
+        try:
+            return parse_month(value, "month_to")
+        except exceptions.ValidationError:
+            raise forms.ValidationError("Enter a month as YYYY-MM (for example 2026-09).") from None
+
+
+def _form_codes(value: str, field: str, allowed: list[str], many: bool = True) -> list[str]:
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    unknown = [c for c in codes if c not in allowed]
+    if unknown or not codes:
+        raise forms.ValidationError(
+            f"Unknown {field} {', '.join(unknown) or '(empty)'}; see the definitions."
+        )
+    if not many and len(codes) > 1:
+        raise forms.ValidationError(f"Give one {field}: a verdict judges one series.")
+    return codes
+
+
+SPC_BAND_GROUPS = [*catalogue.BAND_GROUPS.items(), *catalogue.SINGLE_BANDS.items()]
+
+
+class SpcVerdictFilter(django_filters.FilterSet):
+    """Which organisations (``organisation``, ``subtree``, ``level``) and which of their series
+    (``metric``, ``domain``, ``profession``, ``band_group``, ``month_to``) to judge."""
+
+    organisation = django_filters.CharFilter(
+        method="filter_organisation",
+        help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
+        "everything below it.",
+    )
+    subtree = django_filters.BooleanFilter(
+        method="filter_series", help_text="With organisation: include everything below it."
+    )
+    level = django_filters.ChoiceFilter(choices=Level.choices, help_text="Only this level.")
+    metric = django_filters.CharFilter(
+        method="filter_series",
+        help_text="Metric code, or several separated by commas (default: every metric).",
+    )
+    domain = django_filters.ChoiceFilter(
+        method="filter_series",
+        choices=list(catalogue.DOMAINS.items()),
+        help_text="Only metrics of this domain.",
+    )
+    profession = django_filters.CharFilter(
+        method="filter_series", help_text='One profession code; default "all" (every profession).'
+    )
+    band_group = django_filters.ChoiceFilter(
+        method="filter_series",
+        choices=SPC_BAND_GROUPS,
+        help_text='"all" (default), "support" (bands 2-4), "registered" (5-9), or a single band '
+        '("band_2" ... "band_9"; stored for the diversity metrics, with profession "all").',
+    )
+    month_to = django_filters.CharFilter(
+        method="filter_series",
+        help_text="Last month of the series, YYYY-MM (default: the latest stored).",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+        form = SpcVerdictForm
+
+    def filter_organisation(self, queryset, name, value):
+        org = resolve_organisation(self.request, value)
+        if self.form.cleaned_data.get("subtree"):
+            return queryset.filter(path__startswith=org.path)
+        return queryset.filter(pk=org.pk)
+
+    def filter_series(self, queryset, name, value):
+        return queryset  # these choose the series to judge: see series()
+
+    def series(self) -> tuple[list[str], str, str, dt.date | None]:
+        """``(metrics, profession, band_group, month_to)`` for the verdicts (after is_valid)."""
+        data = self.form.cleaned_data
+        metrics = data["metric"]
+        if data.get("domain"):
+            metrics = [c for c in metrics if catalogue.get(c).domain == data["domain"]]
+        return metrics, data["profession"], data.get("band_group") or "all", data["month_to"]
+
+
 class SpcPagination(CursorPagination):
     page_size = 10
     max_page_size = 100
@@ -881,18 +979,6 @@ SPC_PROVIDER_EXAMPLE = {
             "`month_to`). Paginated by organisation (`page_size` organisations per page); "
             "suppressed months count as missing." + FORMAT_NOTE
         ),
-        parameters=[
-            OpenApiParameter("metric", str, description="Metric code(s), comma-separated."),
-            OpenApiParameter("domain", str, enum=list(catalogue.DOMAINS)),
-            OpenApiParameter("organisation", str, description="Organisation code in your scope."),
-            OpenApiParameter(
-                "subtree", OpenApiTypes.BOOL, description="With organisation: and below it."
-            ),
-            OpenApiParameter("level", str, enum=[c for c, _ in Level.choices]),
-            OpenApiParameter("profession", str, description='Default "all".'),
-            OpenApiParameter("band_group", str, description='Default "all".'),
-            OpenApiParameter("month_to", str, description="Last month of the series, YYYY-MM."),
-        ],
         examples=[
             response_example("Sickness absence at the SYB ICS", SPC_EXAMPLE),
             response_example("Turnover at a provider with special cause", SPC_PROVIDER_EXAMPLE),
@@ -917,45 +1003,19 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
     serializer_class = SpcVerdictSerializer
     pagination_class = SpcPagination
     cursor_ordering = ("path",)
-    filter_backends = []
+    filterset_class = SpcVerdictFilter
     window = 24
 
-    def _params(self):
-        params = self.request.query_params
-        metrics = METRIC_CODES
-        if params.get("metric"):
-            metrics = _codes(params["metric"], "metric", METRIC_CODES)
-        if params.get("domain"):
-            if params["domain"] not in catalogue.DOMAINS:
-                raise exceptions.ValidationError({"domain": "Choose a domain from the catalogue."})
-            metrics = [c for c in metrics if catalogue.get(c).domain == params["domain"]]
-        profession = params.get("profession") or catalogue.ALL_PROFESSIONS
-        if profession != catalogue.ALL_PROFESSIONS:
-            _codes(profession, "profession", _profession_codes())
-        band_group = params.get("band_group") or "all"
-        if band_group not in catalogue.BAND_GROUPS:
-            raise exceptions.ValidationError({"band_group": "Choose all, support or registered."})
-        month_to = parse_month(params["month_to"], "month_to") if params.get("month_to") else None
-        return metrics, profession, band_group, month_to
-
     def filter_queryset(self, queryset):
-        params = self.request.query_params
-        if params.get("level"):
-            if params["level"] not in Level.values:
-                raise exceptions.ValidationError({"level": "Choose a level of the tree."})
-            queryset = queryset.filter(level=params["level"])
-        if params.get("organisation"):
-            org = resolve_organisation(self.request, params["organisation"])
-            subtree = params.get("subtree", "").lower() in ("true", "1", "yes")
-            queryset = (
-                queryset.filter(path__startswith=org.path)
-                if subtree
-                else queryset.filter(pk=org.pk)
-            )
-        return queryset
+        """The organisations, through the filterset, which also says which series to judge."""
+        filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        self.series = filterset.series()
+        return filterset.qs
 
     def serialize_rows(self, orgs) -> list:
-        return list(self._verdicts(list(orgs), *self._params()))
+        return list(self._verdicts(list(orgs), *self.series))
 
     def _verdicts(self, orgs, metrics, profession, band_group, month_to):
         if not orgs:
@@ -1020,7 +1080,7 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
         return list(SpcVerdictSerializer().fields)
 
     def csv_rows(self, queryset):
-        params = self._params()  # validated now, before the response starts streaming
+        params = self.series  # validated by filter_queryset, before the response streams
 
         def rows():
             chunk = []

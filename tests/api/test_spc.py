@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from dashboard import spc
 from dashboard.models import MetricValue
 from tests.api.conftest import add_values
@@ -72,3 +74,73 @@ def test_spc_pages_take_a_constant_number_of_queries(
     client = token_for("analyst", values["ENG"])
     with django_assert_max_num_queries(8):
         assert len(client.get(URL, {"page_size": 10}).json()["results"]) == 20
+
+
+def test_a_single_band_is_judged_like_the_metric_values_filter_accepts_it(token_for, tree):
+    rows = add_values(tree["RP5"], "ethnic_minority_share", base=12.0, band_group="band_5")
+    add_values(tree["RP5"], "ethnic_minority_share", base=30.0)  # all bands: another series
+    client = token_for("analyst", tree["QF7"])
+    params = {"organisation": "RP5", "metric": "ethnic_minority_share", "band_group": "band_5"}
+    (verdict,) = client.get(URL, params).json()["results"]
+    expected = spc.analyse(
+        [r.value for r in rows], direction=verdict["direction"], target=verdict["target"]
+    )
+    assert verdict["band_group"] == "band_5" and verdict["points"] == len(rows)
+    assert (verdict["mean"], verdict["variation"]) == (expected.mean, expected.variation)
+    values = client.get("/api/v1/metric-values/", params).json()["results"]
+    assert {v["value"] for v in values} == {r.value for r in rows}
+    csv = client.get(URL, {**params, "format": "csv"})
+    assert csv.status_code == 200 and b"band_5" in b"".join(csv.streaming_content)
+
+
+def test_the_profession_and_month_filters_choose_the_series(token_for, values):
+    client = token_for("analyst", values["QF7"])
+    params = {"organisation": "RP5", "metric": "sickness_absence_rate"}
+    (physio,) = client.get(URL, {**params, "profession": "physiotherapist"}).json()["results"]
+    assert physio["profession"] == "physiotherapist" and physio["mean"] > 5
+    (early,) = client.get(URL, {**params, "month_to": "2024-06"}).json()["results"]
+    assert (early["first_month"], early["last_month"], early["points"]) == ("2024-01", "2024-06", 6)
+    by_domain = client.get(URL, {"organisation": "RP5", "domain": "supporting_staff"}).json()
+    metrics = {v["metric"] for v in by_domain["results"]}
+    assert metrics == {"sickness_absence_rate", "appraisal_rate"}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"band_group": "band_10"}, "band_group"),
+        ({"band_group": "support,registered"}, "band_group"),
+        ({"metric": "sickness_absence_rate,nope"}, "metric"),
+        ({"profession": "physiotherapist,dietitian"}, "profession"),
+        ({"profession": "wizard"}, "profession"),
+        ({"month_to": "March"}, "month_to"),
+        ({"level": "galaxy"}, "level"),
+        ({"domain": "nope"}, "domain"),
+    ],
+)
+def test_a_bad_filter_is_a_400_problem_naming_it(token_for, values, params, field):
+    client = token_for("analyst", values["QF7"])
+    for extra in ({}, {"format": "csv"}):
+        response = client.get(URL, {**params, **extra})
+        assert response.status_code == 400, (params, extra)
+        assert response["Content-Type"] == "application/problem+json"
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_the_filters_are_documented_in_the_schema(client, db):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/spc/"]["get"]["parameters"]}
+    assert {
+        "organisation",
+        "subtree",
+        "level",
+        "metric",
+        "domain",
+        "profession",
+        "band_group",
+        "month_to",
+    } <= set(parameters)
+    assert {"all", "support", "registered", "band_2", "band_9"} <= set(
+        parameters["band_group"]["schema"]["enum"]
+    )
+    assert all(parameters[name].get("description") for name in ("metric", "band_group"))
