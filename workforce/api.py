@@ -22,6 +22,7 @@ from councils.api import OrganisationScopedFilter
 from councils.models import Organisation
 from councils.scoping import get_in_scope_or_404
 
+from . import selectors
 from .datasets import DATASET_CHOICES
 from .models import ImportRun
 from .services import ImportNotAllowed, import_file
@@ -34,9 +35,20 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
-    organisation = serializers.CharField(source="organisation.code")
+    """A run; for a run uploaded for an organisation outside your scope that wrote rows for
+    providers in it (``partial``), only those providers' counts, and no errors or file size."""
+
+    organisation = serializers.CharField(
+        source="organisation.code", help_text="Code of the organisation the file was uploaded for"
+    )
+    size_bytes = serializers.IntegerField(allow_null=True, help_text="Null when partial")
     errors = serializers.SerializerMethodField(
         help_text="The first 1,000 errors, each naming the row, column and reason"
+    )
+    partial = serializers.SerializerMethodField(
+        help_text="True when the file was uploaded for an organisation outside your scope: the "
+        "counts are only the rows for providers in your scope, and the run itself is not "
+        "available at /import-runs/{id}/"
     )
 
     class Meta:
@@ -57,7 +69,27 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "rows_unchanged",
             "error_count",
             "errors",
+            "partial",
         ]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_partial(self, run) -> bool:
+        return getattr(run, "share", None) is not None
+
+    def to_representation(self, run):
+        data = super().to_representation(run)
+        share = getattr(run, "share", None)
+        if share is not None:
+            data.update(
+                size_bytes=None,
+                rows_total=share.rows_total,
+                rows_added=share.rows_added,
+                rows_updated=share.rows_updated,
+                rows_unchanged=share.rows_unchanged,
+                error_count=0,
+                errors=[],
+            )
+        return data
 
     @extend_schema_field(ImportErrorSerializer(many=True))
     def get_errors(self, run):
@@ -110,6 +142,9 @@ RUN_EXAMPLE = {
         summary="List import runs",
         description="Every upload of a workforce file for organisations in your scope, newest "
         "first by id: who uploaded is not shown; counts, outcome and the first errors are. "
+        "Files uploaded for an organisation above your scope (an ICS-wide file) that imported "
+        "rows for providers in your scope are listed too, with `partial` true and only those "
+        "providers' counts. `organisation` filters by the organisation a file was uploaded for. "
         "Add `?format=csv` for CSV.",
         examples=[OpenApiExample("A rejected file", value=RUN_EXAMPLE, response_only=True)],
     ),
@@ -120,6 +155,16 @@ class ImportRunViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     serializer_class = ImportRunSerializer
     filterset_class = ImportRunFilter
     cursor_ordering = ("-id",)
+
+    def get_queryset(self):
+        if self.action != "list" or getattr(self, "swagger_fake_view", False):
+            return super().get_queryset()  # a run's own page: only runs uploaded in scope
+        return selectors.history_for(self.request.user, action=self.scope_action)
+
+    def serialize_rows(self, rows) -> list:
+        if self.action == "list":
+            rows = selectors.history_rows(self.request.user, rows, action=self.scope_action)
+        return super().serialize_rows(rows)
 
 
 class WorkforceImportSerializer(serializers.Serializer):

@@ -271,3 +271,36 @@ class ImportRun(models.Model):
     @property
     def is_preview(self) -> bool:
         return self.status == self.Status.VALIDATED
+
+
+class ImportRunProviderQuerySet(ScopedQuerySet):
+    scope_path_field = "provider__path"
+
+
+class ImportRunProvider(models.Model):
+    """One provider's share of a committed run: the rows of the file that were for it.
+
+    Written in the commit's transaction, one row per provider in the file, so that a provider's
+    (or a place's) history can list a run uploaded for an organisation above it (an ICS-wide
+    file) with that provider's own counts, and nothing of the other providers' rows.
+    """
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="provider_counts")
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    rows_added = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+
+    objects = ImportRunProviderQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "provider"], name="import_run_provider_key"),
+        ]
+
+    def __str__(self):
+        return f"run {self.run_id} / provider {self.provider_id}"
+
+    @property
+    def rows_total(self) -> int:
+        return self.rows_added + self.rows_updated + self.rows_unchanged

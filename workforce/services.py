@@ -14,7 +14,9 @@ with one query per chunk, so the work per row is a few dict operations.
 A commit runs in one transaction: validation is re-run inside it, then rows are added with
 ``bulk_create`` and changed with ``bulk_update``; any failure rolls everything back. The
 providers and months a commit touched are stored on the run and, where the dashboard provides
-``request_recompute``, passed to it inside the same transaction.
+``request_recompute``, passed to it inside the same transaction. So is each provider's share of
+the file (rows added, updated and unchanged, as :class:`~workforce.models.ImportRunProvider`),
+counted in the same chunk loop, so that a provider's history shows a file uploaded above it.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from councils.scoping import covers
 
 from . import readers
 from .datasets import DATASETS, STAFF, STAFF_MONTH, CellError, Dataset, first_of_month, make_parser
-from .models import ImportRun, Profession, Staff, StaffMonth
+from .models import ImportRun, ImportRunProvider, Profession, Staff, StaffMonth
 
 logger = logging.getLogger(__name__)
 
@@ -285,6 +287,8 @@ class Outcome:
     months: dict[int, set] = field(default_factory=lambda: defaultdict(set))
     staff_from: dict[int, dt.date] = field(default_factory=dict)
     years: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+    # provider id -> [added, updated, unchanged]
+    by_provider: dict[int, list[int]] = field(default_factory=dict)
 
 
 class _Rollback(Exception):
@@ -310,6 +314,7 @@ def _execute(run: ImportRun, spec: Dataset, spooled, user, *, commit: bool) -> I
             if recheck.count:  # cannot happen for a private copy; never write half a file
                 raise RuntimeError(f"{recheck.count} rows failed validation while writing")
             run.touched = _touched(spec, ctx, outcome)
+            _record_provider_counts(run, outcome)
             _request_recompute(run.touched, user)
             run.committed_at = timezone.now()
             run.committed_by = user if user is not None and user.is_authenticated else None
@@ -498,18 +503,25 @@ def _flush(spec: Dataset, pending: list[dict], outcome: Outcome, *, write: bool)
     }
     new, changed = [], []
     start_index = value_fields.index("start_date") if spec is STAFF else None
+    by_provider = outcome.by_provider
     for values in pending:
         current = existing.get(tuple([values[f] for f in db_key]))
+        counts = by_provider.get(values["provider_id"])
+        if counts is None:
+            counts = by_provider[values["provider_id"]] = [0, 0, 0]
         if current is None:
             outcome.added += 1
+            counts[0] += 1
             new.append(values)
             _touch(spec, outcome, values, None, start_index)
         elif current[1] != tuple([values[f] for f in value_fields]):
             outcome.updated += 1
+            counts[1] += 1
             changed.append((current[0], values))
             _touch(spec, outcome, values, current[1], start_index)
         else:
             outcome.unchanged += 1
+            counts[2] += 1
     if not write:
         return
     stored = ("provider_id", *db_key, *value_fields)
@@ -524,6 +536,23 @@ def _flush(spec: Dataset, pending: list[dict], outcome: Outcome, *, write: bool)
             [_field_name(model, f) for f in value_fields],
             batch_size=500,
         )
+
+
+def _record_provider_counts(run: ImportRun, outcome: Outcome) -> None:
+    """Each provider's share of a committed run: one insert of one row per provider."""
+    ImportRunProvider.objects.bulk_create(
+        [
+            ImportRunProvider(
+                run=run,
+                provider_id=provider_id,
+                rows_added=added,
+                rows_updated=updated,
+                rows_unchanged=unchanged,
+            )
+            for provider_id, (added, updated, unchanged) in sorted(outcome.by_provider.items())
+        ],
+        batch_size=1000,
+    )
 
 
 def _touch(spec, outcome: Outcome, values: dict, old, start_index) -> None:

@@ -29,7 +29,7 @@ def home(request):
         "workforce/home.html",
         {
             "organisations": selectors.import_organisations(request.user),
-            "runs": selectors.runs_in_scope(request.user)[:20],
+            "runs": selectors.history_rows(request.user, selectors.history_for(request.user)[:20]),
             "datasets": [(spec, guidance(spec, professions)) for spec in DATASETS.values()],
         },
     )
@@ -38,9 +38,10 @@ def home(request):
 @login_required
 def imports(request, code):
     org = council_selectors.organisation_for(request.user, code, "import")
-    page = Paginator(selectors.runs_for(request.user, org), RUNS_PER_PAGE).get_page(
+    page = Paginator(selectors.history_for(request.user, org), RUNS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    page.object_list = selectors.history_rows(request.user, page.object_list, org)
     return render(
         request,
         "workforce/imports.html",

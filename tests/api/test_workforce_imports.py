@@ -1,4 +1,5 @@
-"""POST /api/v1/workforce-imports/ (the upload page's service) and GET /api/v1/import-runs/."""
+"""POST /api/v1/workforce-imports/ (the upload page's service) and GET /api/v1/import-runs/, with
+the runs uploaded above your scope that imported rows for your providers (`partial`)."""
 
 import csv
 import io
@@ -108,3 +109,55 @@ def test_the_import_run_list_takes_a_constant_number_of_queries(
     client = token_for("analyst", tree["QF7"])
     with django_assert_max_num_queries(6):
         assert len(client.get("/api/v1/import-runs/").json()["results"]) == 20
+
+
+def ics_file():
+    spec = DATASETS["staff"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(spec.column_names)
+    for provider, n in (("RP5", 3), ("RHQ", 2)):
+        for i in range(n):
+            values = {c.name: c.example for c in spec.columns}
+            values.update(provider_code=provider, staff_id=f"{provider}-{i}")
+            writer.writerow([values[name] for name in spec.column_names])
+    return SimpleUploadedFile("ics-staff.csv", out.getvalue().encode(), content_type="text/csv")
+
+
+def test_a_run_uploaded_above_lists_with_only_your_providers_counts(token_for, tree):
+    ics = token_for(["analyst", "data_manager"], tree["QF7"])
+    assert post(ics, ics_file(), organisation="QF7", commit="true").status_code == 201
+    [whole] = ics.get("/api/v1/import-runs/").json()["results"]
+    assert (whole["rows_total"], whole["rows_added"], whole["partial"]) == (5, 5, False)
+
+    provider = token_for("analyst", tree["RHQ"])
+    [run] = provider.get("/api/v1/import-runs/").json()["results"]
+    assert run["id"] == whole["id"] and run["partial"] is True
+    assert run["organisation"] == "QF7" and run["sha256"] == whole["sha256"]
+    assert (run["rows_total"], run["rows_added"], run["rows_updated"]) == (2, 2, 0)
+    assert run["errors"] == [] and run["size_bytes"] is None
+    assert provider.get(f"/api/v1/import-runs/{run['id']}/").status_code == 404
+    response = provider.get("/api/v1/import-runs/", {"format": "csv"})
+    table = b"".join(response.streaming_content).decode()
+    [row] = list(csv.DictReader(io.StringIO(table)))
+    assert (row["rows_total"], row["partial"]) == ("2", "Y")
+
+    for outsider in ("RXE", "RR8"):  # no rows in the file: the run does not exist for them
+        client = token_for("analyst", tree[outsider])
+        assert client.get("/api/v1/import-runs/").json()["results"] == []
+        assert client.get(f"/api/v1/import-runs/{run['id']}/").status_code == 404
+
+
+def test_partial_runs_list_in_a_constant_number_of_queries(
+    token_for, tree, django_assert_max_num_queries
+):
+    ics = token_for(["analyst", "data_manager"], tree["QF7"])
+    client = token_for("analyst", tree["RHQ"])
+    post(ics, ics_file(), organisation="QF7", commit="true")
+    with django_assert_max_num_queries(7):
+        assert len(client.get("/api/v1/import-runs/").json()["results"]) == 1
+    for _ in range(5):
+        post(ics, ics_file(), organisation="QF7", commit="true")
+    with django_assert_max_num_queries(7):
+        results = client.get("/api/v1/import-runs/").json()["results"]
+    assert [r["rows_unchanged"] for r in results] == [2, 2, 2, 2, 2, 0]

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, Sum
+from django.urls import reverse
 
 from councils.models import Level, Organisation
 from workforce import demo, synthetic
-from workforce.models import Activity, ImportRun, Staff, StaffMonth, StaffSurvey
+from workforce.models import Activity, ImportRun, ImportRunProvider, Staff, StaffMonth, StaffSurvey
 from workforce.synthetic import COLUMNS, DATASETS
 
 EXPECTED_HEADERS = {
@@ -273,7 +275,7 @@ def test_a_file_over_the_upload_limit_is_cut_into_parts_on_row_boundaries(tmp_pa
     assert synthetic._parts(copy, max_bytes=10**9) == [copy]
 
 
-def test_the_demo_data_imports_through_the_real_path_with_no_errors(england_tree):
+def test_the_demo_data_imports_through_the_real_path_with_no_errors(england_tree, client_for):
     out = io.StringIO()
     demo.load(stdout=out)
     runs = list(ImportRun.objects.order_by("pk"))
@@ -288,6 +290,26 @@ def test_the_demo_data_imports_through_the_real_path_with_no_errors(england_tree
     assert Activity.objects.count() == runs[3].rows_total
     assert StaffSurvey.objects.count() == runs[5].rows_total
     assert "rows added" in out.getvalue()
+    # Each provider's share of the ICS-level files is recorded, so its own history lists them.
+    shares = ImportRunProvider.objects.filter(run__in=runs)
+    assert {(s.run.dataset, s.provider.code) for s in shares.select_related("run", "provider")} >= {
+        (dataset, code) for dataset in ("staff", "staff_month", "staff_survey") for code in syb
+    }
+    staff_by_provider = dict(
+        Staff.objects.values("provider__code")
+        .annotate(n=Count("pk"))
+        .values_list("provider__code", "n")
+    )
+    assert staff_by_provider == dict(
+        shares.filter(run=runs[0]).values_list("provider__code", "rows_added")
+    )
+    for run in runs:
+        totals = run.provider_counts.aggregate(a=Sum("rows_added"), u=Sum("rows_updated"))
+        assert (totals["a"], totals["u"] or 0) == (run.rows_added, run.rows_updated)
+    for code in sorted(syb):  # `make run`: every provider's history page lists the demo files
+        manager = client_for("data_manager", england_tree[code])
+        page = manager.get(reverse("workforce:imports", args=[code])).content.decode()
+        assert "No imports yet" not in page and "staff.csv" in page and "spend.csv" in page
 
     # Loading the demo again (make run twice) changes nothing.
     demo.load(stdout=io.StringIO())
@@ -295,6 +317,10 @@ def test_the_demo_data_imports_through_the_real_path_with_no_errors(england_tree
     assert all(run.status == ImportRun.Status.COMMITTED for run in again)
     assert sum(run.rows_added + run.rows_updated for run in again) == 0
     assert Staff.objects.count() == runs[0].rows_total
+    unchanged = ImportRunProvider.objects.filter(run=again[0]).values_list(
+        "provider__code", "rows_unchanged"
+    )
+    assert dict(unchanged) == staff_by_provider
 
 
 def test_england_files_import_for_every_synthetic_provider(england_tree, tmp_path):
@@ -304,5 +330,8 @@ def test_england_files_import_for_every_synthetic_provider(england_tree, tmp_pat
     runs = synthetic.import_directory(directory=tmp_path, organisation=england)
     assert [run.status for run in runs] == [ImportRun.Status.COMMITTED] * len(DATASETS)
     assert {run.dataset: run.rows_added for run in runs} == counts
+    for run in runs:
+        totals = run.provider_counts.aggregate(a=Sum("rows_added"), n=Count("pk"))
+        assert totals["a"] == run.rows_added and totals["n"] == len(run.touched["provider_ids"])
     providers = {p.code for p in synthetic.england_plan()[1]}
     assert set(Staff.objects.values_list("provider__code", flat=True).distinct()) == providers
