@@ -258,6 +258,15 @@ def test_generate_synthetic_command_writes_the_six_files(tmp_path):
     assert (again / "staff.csv").read_bytes() == (tmp_path / "staff.csv").read_bytes()
 
 
+def test_generate_synthetic_writes_to_a_default_directory_and_says_where(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    call_command("generate_synthetic", "--scale", "demo", "--seed", "1", stdout=out)  # the issue's
+    written = tmp_path / "synthetic-data" / "demo-seed1"
+    assert sorted(p.name for p in written.iterdir()) == sorted(f"{d}.csv" for d in DATASETS)
+    assert f"to {written.resolve()}" in out.getvalue()
+
+
 def test_a_file_over_the_upload_limit_is_cut_into_parts_on_row_boundaries(tmp_path, demo_dir):
     source = demo_dir / "staff_month.csv"
     copy = tmp_path / "staff_month.csv"

@@ -1,3 +1,4 @@
+import os
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(synthetic.SCALES), default="demo")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--out", required=True, help="Directory for the six CSV files")
+        parser.add_argument(
+            "--out",
+            help="Directory for the six CSV files (default: synthetic-data/<scale>-seed<N>/ "
+            "under the current directory)",
+        )
         parser.add_argument(
             "--staff",
             type=int,
@@ -49,6 +54,7 @@ class Command(BaseCommand):
         if staff is not None and staff < 1:
             raise CommandError("--staff must be a positive number")
         end = _month(end_month)
+        out = Path(out) if out else Path("synthetic-data") / f"{scale}-seed{seed}"
         uploader = None
         if user:
             uploader = User.objects.filter(email__iexact=user).first()
@@ -59,19 +65,19 @@ class Command(BaseCommand):
             self.stdout.write(f"England tree ready: {providers} providers.")
         elif do_import and not Organisation.objects.filter(code="QF7").exists():
             load_england_tree()
-        counts = synthetic.generate(
-            out_dir=Path(out), scale=scale, seed=seed, staff=staff, end_month=end
-        )
+        counts = synthetic.generate(out_dir=out, scale=scale, seed=seed, staff=staff, end_month=end)
         for dataset, count in counts.items():
             self.stdout.write(f"  {dataset}.csv: {count:,} rows")
-        self.stdout.write(self.style.SUCCESS(f"Wrote {scale} scale (seed {seed}) to {out}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Wrote {scale} scale (seed {seed}) to {out.resolve()}{os.sep}")
+        )
         if not do_import:
             return
         code = "ENG" if scale == "england" else "QF7"
         organisation = Organisation.objects.get(code=code)
         try:
             runs = synthetic.import_directory(
-                directory=Path(out), organisation=organisation, user=uploader, stdout=self.stdout
+                directory=out, organisation=organisation, user=uploader, stdout=self.stdout
             )
         except synthetic.SyntheticImportError as error:
             raise CommandError(str(error)) from error
