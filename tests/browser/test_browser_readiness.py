@@ -8,7 +8,8 @@ import io
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from readiness.models import Section, Status, Submission
+from readiness import services
+from readiness.models import Answer, Section, Status, Submission
 
 QUESTIONS = 19
 
@@ -273,3 +274,108 @@ def test_state_of_readiness_conflict_comparison_and_action_editing(
     expect(orthoptists.get_by_role("cell").first).to_have_text("Not applicable")
     expect(orthoptists.get_by_role("cell").nth(1)).to_have_text("Not answered")
     axe(page)
+
+
+def test_nothing_typed_is_lost_when_the_session_ends(page, login, axe, tree, make_user):
+    """Typed after the session ended: kept in the browser, saved once signed in again, either
+    in another tab (the old tab fetches a fresh CSRF token) or in this one (put back on load);
+    a colleague's answer given meanwhile is a conflict, not overwritten."""
+    chair = make_user("chair", tree["QF7"], email="chair@syb.test")
+    make_user("respondent", tree["RP5"], email="chief@dbth.test", full_name="Dana Chief")
+    deputy = make_user("respondent", tree["RP5"], email="deputy@dbth.test", full_name="Dev")
+    cycle = services.cycle_open(
+        actor=chair,
+        organisation=tree["QF7"],
+        section=Section.objects.get(template__code="support_workforce", code="employer"),
+        name="2026/27",
+        due_date=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    sub = cycle.submissions.get(organisation=tree["RP5"])
+    answers = {a.question.number: a for a in sub.answers.select_related("question")}
+    url = f"/readiness/submissions/{sub.pk}/"
+    callout = page.locator("#autosave-signed-out")
+    notice = page.locator("#autosave-notice")
+
+    def response(number):
+        return page.get_by_label(f"Response to question {number}", exact=True)
+
+    def stored(number):
+        return Answer.objects.get(pk=answers[str(number)].pk).response
+
+    def status(number):
+        return page.locator(f"#a{answers[str(number)].pk}-status")
+
+    login("chief@dbth.test")
+    page.goto(url)
+    response(1).fill("Saved before the session ended")
+    _wait_saved(page, 1)
+
+    # the session ends: what is typed next cannot be saved, and the page says so
+    page.context.clear_cookies()
+    response(2).fill("Typed after the session ended")
+    expect(callout).to_be_visible()
+    expect(status(2)).to_contain_text("you have been signed out")
+    expect(notice).to_contain_text("You have been signed out")
+    axe(page)
+    assert stored(2) == ""
+
+    # signed in again in another tab; back here, the old tab saves with a fresh CSRF token
+    other = page.context.new_page()
+    other.goto("/accounts/login/")
+    other.get_by_label("Email").fill("chief@dbth.test")
+    other.get_by_label("Password").fill("correct horse battery")
+    other.get_by_role("button", name="Sign In").click()
+    other.wait_for_load_state()
+    other.close()
+    page.bring_to_front()
+    retry = page.get_by_role("button", name="Try saving again")
+    if retry.is_visible():
+        retry.focus()
+        page.keyboard.press("Enter")
+    expect(status(2)).to_contain_text("Saved at")
+    expect(callout).to_be_hidden()
+    assert stored(2) == "Typed after the session ended"
+    # and Save draft from this old tab works too
+    page.get_by_label("Next steps for question 2", exact=True).fill("A next step")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    assert Answer.objects.get(pk=answers["2"].pk).next_steps == "A next step"
+
+    # the session ends again; Save draft while signed out sends nothing and loses nothing
+    page.context.clear_cookies()
+    response(3).fill("Typed, then signed in from this tab")
+    response(4).fill("The chief's answer to 4")
+    expect(callout).to_be_visible()
+    page.get_by_role("button", name="Save draft").click()
+    expect(notice).to_contain_text("You are still signed out, so nothing was sent.")
+    assert page.url.endswith(url)
+    # meanwhile the deputy answers question 4
+    services.answer_save_field(
+        submission=sub,
+        answer=answers["4"],
+        field="response",
+        value="The deputy's answer to 4",
+        version=Answer.objects.get(pk=answers["4"].pk).version,
+        actor=deputy,
+    )
+
+    # signing in from this tab: the page opens with what was typed put back and saved
+    page.goto(f"/accounts/login/?next={url}")
+    page.get_by_label("Email").fill("chief@dbth.test")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign In").click()
+    expect(notice).to_contain_text("2 answers you typed in this browser had not been saved")
+    expect(notice).to_contain_text("1 answer saved.")
+    expect(notice).to_contain_text("1 answer had been changed by someone else meanwhile")
+    assert response(3).input_value() == "Typed, then signed in from this tab"
+    assert response(4).input_value() == "The chief's answer to 4"
+    expect(status(4)).to_contain_text("Dev changed this answer")
+    assert stored(3) == "Typed, then signed in from this tab"
+    assert stored(4) == "The deputy's answer to 4"  # not overwritten
+    axe(page)
+    # having seen it, the chief keeps theirs; then nothing is left waiting in the browser
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    assert stored(4) == "The chief's answer to 4"
+    waiting = "Object.keys(localStorage).filter(k => k.startsWith('ahp-readiness:')).length"
+    assert page.evaluate(waiting) == 0

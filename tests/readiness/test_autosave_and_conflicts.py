@@ -1,5 +1,7 @@
 """Drafts save as the respondent types, survive a new sign-in, and never silently overwrite."""
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 
@@ -162,3 +164,43 @@ def test_two_people_editing_different_fields_of_one_answer_both_keep_their_text(
     assert conflict.status_code == 409 and conflict.json()["theirs"] == "Alice"
     answer.refresh_from_db()
     assert (answer.response, answer.next_steps) == ("Alice", "Bob")
+
+
+def test_after_signing_in_again_a_fresh_token_from_the_page_lets_the_old_tab_save(
+    employer_cycle, tree, people
+):
+    """What the page's script does when a save is refused: signing in again changes the CSRF
+    token, so the old tab's token gets 403; the page fetched again gives the new one."""
+    sub = _sub(employer_cycle, tree)
+    answer = sub.answers.first()
+    url = reverse("readiness:submission", args=[sub.pk])
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(people["rp5"])
+    old_token = _token(browser.get(url).content.decode())
+    browser.logout()  # the session ends
+    data = {"answer": answer.pk, "field": "response", "value": "Typed", "version": 0}
+    autosave = reverse("readiness:autosave", args=[sub.pk])
+    assert browser.post(autosave, data, HTTP_X_CSRFTOKEN=old_token).status_code in (302, 403)
+    assert browser.get(url).status_code == 302  # still signed out: no fresh token to be had
+    browser.force_login(people["rp5"])  # signed in again (in another tab)
+    assert browser.post(autosave, data, HTTP_X_CSRFTOKEN=old_token).status_code == 403
+    fresh = _token(browser.get(url).content.decode())
+    assert browser.post(autosave, data, HTTP_X_CSRFTOKEN=fresh).status_code == 200
+    answer.refresh_from_db()
+    assert answer.response == "Typed"
+
+
+def _token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_the_page_keeps_unsaved_typing_per_person_and_links_back_after_signing_in(
+    employer_cycle, tree, people
+):
+    sub = _sub(employer_cycle, tree)
+    page = client_of(people["rp5"]).get(reverse("readiness:submission", args=[sub.pk]))
+    text = page.content.decode()
+    assert f'data-autosave-key="{people["rp5"].pk}:{sub.pk}"' in text
+    next_url = reverse("readiness:submission", args=[sub.pk])
+    assert f'href="/accounts/login/?next={next_url}" target="_blank"' in text
+    assert 'id="autosave-notice" class="app-autosave-notice" role="status"' in text
