@@ -134,6 +134,45 @@ class ProblemAutoSchema(AutoSchema):
 # --- the base viewset ----------------------------------------------------------------------
 
 
+# --- conditional GET: versions of the data, read without building a page --------------------
+
+
+def rows_version(queryset, timestamp: str | None = None) -> str:
+    """How many rows, the highest id (and the latest ``timestamp``): one aggregate query.
+
+    Enough for rows that are only added and removed, or whose every edit bumps ``timestamp``.
+    """
+    from django.db.models import Count, Max
+
+    aggregates = {"n": Count("pk"), "top": Max("pk")}
+    if timestamp:
+        aggregates["last"] = Max(timestamp)
+    found = queryset.order_by().aggregate(**aggregates)
+    return "|".join(str(found[key]) for key in aggregates)
+
+
+def rows_digest(queryset, *fields: str) -> str:
+    """A digest of ``fields`` of every row: one query reading only those columns (no objects).
+
+    For small tables whose rows are edited in place with no timestamp to tell (organisation
+    names, measures of success, people's names).
+    """
+    digest = hashlib.sha256()
+    for row in queryset.order_by("pk").values_list("pk", *fields):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:24]
+
+
+def organisations_version() -> str:
+    """The whole tree's codes, names, levels and shape: a rename or a move anywhere changes it
+    (the tree has a few hundred rows; one query)."""
+    from councils.models import Organisation
+
+    return rows_digest(
+        Organisation.objects.all(), "code", "name", "short_name", "level", "path", "numchild"
+    )
+
+
 def _scope_fingerprint(user) -> str:
     """What the user may see, so that a role change changes every ETag."""
     roots = scope_paths(user, READ_ACTION)
@@ -152,13 +191,20 @@ class ApiViewMixin:
         return getattr(renderer, "format", None) == "csv"
 
     def freshness(self, queryset):
-        """``(seed, last_modified)`` computed cheaply from the data, or None to hash the body."""
+        """``(seed, last_modified)`` read cheaply from the data (a few aggregate queries, see
+        :func:`rows_version`), or None to build the page and hash its body.
+
+        The seed must change whenever anything the response shows changes; ``last_modified``
+        (or None) must be a time that every such change moves forward, since a client may send
+        only If-Modified-Since. The default suits rows whose every edit bumps
+        ``last_modified_field`` and that show nothing from other tables.
+        """
         if not self.last_modified_field:
             return None
         from django.db.models import Count, Max
 
         agg = queryset.order_by().aggregate(
-            n=Count("pk"), last=Max(self.last_modified_field), top=Max("pk")
+            n=Count("pk"), top=Max("pk"), last=Max(self.last_modified_field)
         )
         return f"{agg['n']}|{agg['top']}|{agg['last']}", agg["last"]
 

@@ -10,6 +10,7 @@ from ahpportal.api import (
     ScopedListMixin,
     ScopedRetrieveMixin,
     ScopedViewSet,
+    organisations_version,
     path_example,
     query_examples,
     response_example,
@@ -124,6 +125,10 @@ class OrganisationViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
 
     def get_queryset(self):
         return with_parent_code(super().get_queryset())
+
+    def freshness(self, queryset):
+        """The tree's digest (no timestamps to read: names are edited in place)."""
+        return organisations_version(), None
 
     def csv_header(self):
         return ["code", "name", "short_name", "level", "parent", "depth", "has_children"]

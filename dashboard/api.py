@@ -6,6 +6,8 @@ analyst scope and passed through :mod:`dashboard.suppression`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from itertools import groupby
 from types import SimpleNamespace
 
@@ -30,9 +32,11 @@ from ahpportal.api import (
     ScopedListMixin,
     ScopedRetrieveMixin,
     ScopedViewSet,
+    organisations_version,
     path_example,
     query_examples,
     response_example,
+    rows_version,
     safe_cell,
 )
 from councils.api import resolve_organisation
@@ -120,20 +124,33 @@ class MetricDefinitionViewSet(ApiViewMixin, viewsets.ViewSet):
     lookup_value_regex = "[a-z0-9_]+"
     pagination_class = None
 
+    def freshness(self, queryset):
+        """The catalogue changes only with the code: its digest, read from no table."""
+        return CATALOGUE_VERSION, None
+
     def list(self, request):
         domain = request.query_params.get("domain")
         if domain and domain not in catalogue.DOMAINS:
             raise exceptions.ValidationError(
                 {"domain": f"Choose one of {', '.join(catalogue.DOMAINS)}."}
             )
+        not_modified = self.check_not_modified(None)
+        if not_modified is not None:
+            return not_modified
         rows = [_definition(m) for m in catalogue.CATALOGUE if not domain or m.domain == domain]
         return Response(rows)
 
     def retrieve(self, request, code=None):
         try:
-            return Response(_definition(catalogue.get(code)))
+            metric = catalogue.get(code)
         except KeyError:
             raise exceptions.NotFound(f"There is no metric with the code {code!r}.") from None
+        return self.check_not_modified(None) or Response(_definition(metric))
+
+
+CATALOGUE_VERSION = hashlib.sha256(
+    json.dumps([_definition(m) for m in catalogue.CATALOGUE], sort_keys=True).encode()
+).hexdigest()[:24]
 
 
 # --- metric values -------------------------------------------------------------------------
@@ -343,6 +360,17 @@ def _values(queryset):
     ).values(*VALUE_FIELDS)
 
 
+def store_version() -> tuple[str, dt.datetime | None]:
+    """The aggregate store changes only through recompute runs: the finished runs and the
+    store's highest id (two index-only reads, whatever the size of the filtered set) say
+    whether anything changed. Returns the seed and when the latest run finished."""
+    runs = RecomputeRun.objects.filter(finished_at__isnull=False).aggregate(
+        n=Count("pk"), last=Max("finished_at")
+    )
+    top = MetricValue.objects.aggregate(top=Max("pk"))["top"]
+    return f"{runs['n']}|{runs['last']}|{top}", runs["last"]
+
+
 def _organisation_ids_q(user, action: str) -> dict:
     """``{"organisation_id__in": [...]}`` for the user's scope, or ``{}`` for the whole tree."""
     roots = scope_paths(user, action)
@@ -516,14 +544,10 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     cursor_ordering = ("id",)
 
     def freshness(self, queryset):
-        """The store changes only through recompute runs: the latest finished run and the
-        store's highest id (two index-only reads, whatever the size of the filtered set) say
-        whether anything changed; Last-Modified is when the latest run finished."""
-        runs = RecomputeRun.objects.filter(finished_at__isnull=False).aggregate(
-            n=Count("pk"), last=Max("finished_at")
-        )
-        top = MetricValue.objects.aggregate(top=Max("pk"))["top"]
-        return f"{runs['n']}|{runs['last']}|{top}", runs["last"]
+        """The store's version (see :func:`store_version`) and the tree's (rows name their
+        organisation); Last-Modified is when the latest recompute run finished."""
+        seed, last_run = store_version()
+        return f"{seed}|{organisations_version()}", last_run
 
     @property
     def shape(self) -> str:
@@ -825,6 +849,8 @@ class SpcVerdictForm(forms.Form):
 
     def clean_profession(self):
         value = self.cleaned_data.get("profession") or catalogue.ALL_PROFESSIONS
+        if value == catalogue.ALL_PROFESSIONS:
+            return value
         (code,) = _form_codes(value, "profession", _profession_codes(), many=False)
         return code
 
@@ -1005,6 +1031,15 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
     cursor_ordering = ("path",)
     filterset_class = SpcVerdictFilter
     window = 24
+
+    def freshness(self, queryset):
+        """Verdicts rest on the store, the targets (set, changed or removed) and the tree. No
+        Last-Modified: removing a target leaves no time behind."""
+        from .models import Target
+
+        seed, _ = store_version()
+        targets = rows_version(Target.objects.all(), "set_at")
+        return f"{seed}|{targets}|{organisations_version()}", None
 
     def filter_queryset(self, queryset):
         """The organisations, through the filterset, which also says which series to judge."""

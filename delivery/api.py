@@ -2,7 +2,7 @@
 limited to the analyst's scope."""
 
 import django_filters
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
@@ -14,6 +14,7 @@ from ahpportal.api import (
     path_example,
     query_examples,
     response_example,
+    rows_digest,
 )
 from councils.api import OrganisationScopedFilter
 
@@ -107,7 +108,22 @@ class DeliveryPlanViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     serializer_class = DeliveryPlanSerializer
     filterset_class = DeliveryPlanFilter
     cursor_ordering = ("id",)
-    last_modified_field = "updated_at"
+
+    def freshness(self, queryset):
+        """One aggregate over the plans (title and source bump updated_at), their themes (added,
+        never edited) and their actions (an action moved between themes bumps its updated_at).
+        No Last-Modified: a new theme leaves no time behind."""
+        found = queryset.order_by().aggregate(
+            n_plans=Count("pk", distinct=True),
+            plan_top=Max("pk"),
+            plan_last=Max("updated_at"),
+            n_themes=Count("themes", distinct=True),
+            theme_top=Max("themes__pk"),
+            n_actions=Count("themes__actions", distinct=True),
+            action_top=Max("themes__actions__pk"),
+            action_last=Max("themes__actions__updated_at"),
+        )
+        return "|".join(str(value) for value in found.values()), None
 
 
 class DeliveryActionSerializer(serializers.ModelSerializer):
@@ -197,4 +213,29 @@ class DeliveryActionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet)
     serializer_class = DeliveryActionSerializer
     filterset_class = DeliveryActionFilter
     cursor_ordering = ("id",)
-    last_modified_field = "updated_at"
+
+    def freshness(self, queryset):
+        """A digest of what the rows show that could change, read without building a row: each
+        action's timestamp (every edit of the action bumps it), latest status, owner's and owner
+        organisation's names, and its measures of success (edited in place). Two queries. No
+        Last-Modified: an edited measure or a renamed owner leaves no time behind."""
+        actions = rows_digest(
+            queryset,
+            "updated_at",
+            "latest_quarter",
+            "latest_status",
+            "theme__number",
+            "theme__name",
+            "theme__plan__organisation__code",
+            "owner_user__full_name",
+            "owner_user__email",
+            "owner_organisation__code",
+            "owner_organisation__name",
+        )
+        measures = rows_digest(
+            MeasureOfSuccess.objects.filter(action__in=queryset.values("pk")),
+            "action_id",
+            "position",
+            "text",
+        )
+        return f"{actions}|{measures}", None
