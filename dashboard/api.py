@@ -868,8 +868,10 @@ def _form_codes(value: str, field: str, allowed: list[str], many: bool = True) -
     codes = [c.strip() for c in value.split(",") if c.strip()]
     unknown = [c for c in codes if c not in allowed]
     if unknown or not codes:
+        # the codes go in as params: a client's "%" must not reach the message's formatting
         raise forms.ValidationError(
-            f"Unknown {field} {', '.join(unknown) or '(empty)'}; see the definitions."
+            "Unknown %(field)s %(codes)s; see the definitions.",
+            params={"field": field, "codes": ", ".join(unknown) or "(empty)"},
         )
     if not many and len(codes) > 1:
         raise forms.ValidationError(f"Give one {field}: a verdict judges one series.")
