@@ -141,3 +141,90 @@ def seed_delivery(org, make_user):
 
 
 SEEDERS: list = [seed_import_run, seed_readiness, seed_delivery]
+
+
+def staff_csv(provider="RP5", band=None, rows=2, name="staff.csv"):
+    """A staff file of ``rows`` valid rows for ``provider`` (``band`` makes every row wrong)."""
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workforce.datasets import DATASETS
+
+    spec = DATASETS["staff"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(spec.column_names)
+    for i in range(rows):
+        row = {c.name: c.example for c in spec.columns}
+        row.update(provider_code=provider, staff_id=f"S{i:06d}")
+        if band:
+            row["band"] = band
+        writer.writerow([row[name] for name in spec.column_names])
+    return SimpleUploadedFile(name, out.getvalue().encode(), content_type="text/csv")
+
+
+def seed_through_services(tree, make_user):
+    """Data of every API resource in the SYB ICS, made the way people make it, through each
+    app's services: the delivery plan seeded from appendix 1 with a progress update; the employer
+    toolkit opened by the ICS chair, answered, submitted and signed off by Sheffield (RHQ), so
+    its next steps become action plan items; a committed and a rejected staff file at RP5."""
+    from delivery import services as delivery
+    from readiness import services as readiness
+    from readiness.models import Answer, Section
+    from workforce.services import import_file
+
+    ics, rhq, rp5 = tree["QF7"], tree["RHQ"], tree["RP5"]
+    chair = make_user("chair", ics, full_name="Chris Chair")
+
+    plan = delivery.plan_seed_from_appendix(organisation=ics).plan
+    first = plan.themes.order_by("number").first().actions.order_by("position").first()
+    delivery.update_add(
+        action=first,
+        quarter="2026/27 Q2",
+        status="at_risk",
+        narrative="Two providers have paused job planning.",
+        author=chair,
+    )
+
+    section = Section.objects.filter(template__code="support_workforce", code="employer")
+    cycle = readiness.cycle_open(
+        actor=chair,
+        organisation=ics,
+        section=section.order_by("-template__version").first(),
+        name="2026/27",
+        due_date=timezone.localdate() + dt.timedelta(days=42),
+        organisations=[rhq],
+    )
+    respondent = make_user("respondent", rhq, full_name="Sam Respondent")
+    submission = cycle.submissions.get(organisation=rhq)
+    for i, answer in enumerate(submission.answers.order_by("pk")):
+        fields = {"yes_no": "N" if i % 3 == 0 else "Y", "response": "Agreed at the AHP council."}
+        if i % 3 == 0:
+            fields["next_steps"] = "Bring the support workforce data together each quarter."
+        version = answer.version
+        for field, value in fields.items():
+            version, _ = readiness.answer_save_field(
+                submission=submission,
+                answer=answer,
+                field=field,
+                value=value,
+                version=version,
+                actor=respondent,
+            )
+    assert not Answer.objects.filter(submission=submission, yes_no="").exists()
+    readiness.submission_submit(submission=submission, actor=respondent)
+    readiness.submission_sign_off(submission=submission, actor=chair, comment="Thank you.")
+
+    data_manager = make_user("data_manager", rp5)
+    for file in (staff_csv(rows=3), staff_csv(band="10", name="staff-bad.csv")):
+        import_file(
+            dataset="staff",
+            fileobj=file,
+            file_name=file.name,
+            organisation=rp5,
+            user=data_manager,
+            commit=True,
+        )
+    return tree

@@ -2,36 +2,17 @@
 data manager's import scope and gets the run's validation result, and reads nothing it could not
 read before (API reads need the analyst role)."""
 
-import csv
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from councils.api_tokens import ApiToken
 from councils.models import Membership
-from tests.api.conftest import bearer_client, seed_import_run
+from tests.api.conftest import bearer_client, seed_import_run, staff_csv
 from tests.api.test_isolation import LISTS, organisations_in
 from tests.api.test_tokens import _create
-from workforce.datasets import DATASETS
 from workforce.models import ImportRun, Staff
 
 IMPORTS = "/api/v1/workforce-imports/"
-
-
-def staff_csv(provider="RP5", band=None, rows=2) -> SimpleUploadedFile:
-    spec = DATASETS["staff"]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(spec.column_names)
-    for i in range(rows):
-        values = {c.name: c.example for c in spec.columns}
-        values.update(provider_code=provider, staff_id=f"S{i:06d}")
-        if band:
-            values["band"] = band
-        writer.writerow([values[name] for name in spec.column_names])
-    return SimpleUploadedFile("staff.csv", out.getvalue().encode(), content_type="text/csv")
 
 
 def post_import(client, file, organisation="RP5", commit=None):
