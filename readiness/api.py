@@ -6,10 +6,18 @@ Answers and submissions of every status are listed (each row says its status); f
 
 import django_filters
 from django.db.models import Count, Q
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from ahpportal.api import IdFilter, ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from ahpportal.api import (
+    IdFilter,
+    ScopedListMixin,
+    ScopedRetrieveMixin,
+    ScopedViewSet,
+    path_example,
+    query_examples,
+    response_example,
+)
 from councils.api import OrganisationScopedFilter
 
 from .models import ActionItem, Answer, Cycle, Stage, Status, Submission, answered_q
@@ -58,13 +66,68 @@ class CycleFilter(OrganisationScopedFilter):
         fields = []
 
 
+# From the demo (`make demo`): the SYB ICS's employer toolkit 2026/27, signed off by RHQ.
+CYCLE_EXAMPLE = {
+    "id": 2,
+    "organisation": "QF7",
+    "name": "2026/27",
+    "template": "support_workforce",
+    "template_version": 1,
+    "section": "employer",
+    "section_title": "Section 3: Employer readiness - questions for NHS trusts and other employers",
+    "level": "provider",
+    "due_date": "2027-01-04",
+    "prefilled": True,
+    "previous": 1,
+    "opened_at": "2026-11-02T09:30:00Z",
+    "submissions": 9,
+    "submitted": 0,
+    "signed_off": 1,
+}
+SUBMISSION_EXAMPLE = {
+    "id": 10,
+    "cycle": 2,
+    "cycle_name": "2026/27",
+    "section": "employer",
+    "organisation": "RHQ",
+    "status": "signed_off",
+    "updated_at": "2026-11-20T15:12:00Z",
+    "submitted_at": "2026-11-18T11:40:00Z",
+    "signed_off_at": "2026-11-20T15:12:00Z",
+    "answered": 19,
+    "questions": 19,
+}
+ACTION_ITEM_EXAMPLE = {
+    "id": 16,
+    "organisation": "RHQ",
+    "submission": 10,
+    "cycle": 2,
+    "description": "Bring the support workforce data together in one quarterly report.",
+    "owner": "Sam Chief",
+    "due_date": "2027-02-26",
+    "status": "in_progress",
+    "stage": "start_out",
+    "created_at": "2026-11-20T15:12:00Z",
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List readiness cycles",
         description="Rounds of a readiness toolkit section opened for organisations in your "
         "scope, with how many submissions there are, are submitted and are signed off.",
+        examples=[
+            response_example("The employer toolkit 2026/27", CYCLE_EXAMPLE),
+            *query_examples(organisation="QF7", section="employer", template="support_workforce"),
+        ],
     ),
-    retrieve=extend_schema(summary="One readiness cycle"),
+    retrieve=extend_schema(
+        summary="One readiness cycle",
+        examples=[
+            response_example("The employer toolkit 2026/27", CYCLE_EXAMPLE),
+            path_example("id", 2),
+        ],
+    ),
 )
 class CycleViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = Cycle.objects.select_related("organisation", "section__template").annotate(
@@ -120,8 +183,18 @@ class SubmissionFilter(OrganisationScopedFilter):
         summary="List readiness submissions",
         description="One organisation's answers to one cycle: status, dates and how many "
         "answers are given.",
+        examples=[
+            response_example("Signed off by Sheffield Teaching Hospitals", SUBMISSION_EXAMPLE),
+            *query_examples(cycle=2, status="signed_off", section="employer"),
+        ],
     ),
-    retrieve=extend_schema(summary="One readiness submission"),
+    retrieve=extend_schema(
+        summary="One readiness submission",
+        examples=[
+            response_example("Signed off by Sheffield Teaching Hospitals", SUBMISSION_EXAMPLE),
+            path_example("id", 10),
+        ],
+    ),
 )
 class SubmissionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = Submission.objects.select_related("organisation", "cycle__section").annotate(
@@ -176,6 +249,25 @@ class AnswerSerializer(serializers.ModelSerializer):
         return data
 
 
+ANSWER_EXAMPLE = {
+    "id": 2,
+    "submission": 10,
+    "cycle": 2,
+    "organisation": "RHQ",
+    "status": "signed_off",
+    "section": "employer",
+    "question_number": "2",
+    "question": "Have you identified key drivers for change, linked to organisational and "
+    "service priorities?",
+    "profession": None,
+    "yes_no": "N",
+    "response": "Not yet; discussed at the workforce group.",
+    "next_steps": "Agree a shared development framework with the AHP council.",
+    "not_applicable": False,
+    "updated_at": "2026-11-17T10:05:00Z",
+}
+
+
 class AnswerFilter(OrganisationScopedFilter):
     organisation_field = "submission__organisation"
     submission = IdFilter(field_name="submission_id")
@@ -196,29 +288,19 @@ class AnswerFilter(OrganisationScopedFilter):
         description="Every answer (Y/N, response, next steps) of submissions in your scope; "
         "filter by `status=signed_off` for agreed results. Add `?format=csv` for CSV.",
         examples=[
-            OpenApiExample(
-                "An answer",
-                response_only=True,
-                value={
-                    "id": 7,
-                    "submission": 3,
-                    "cycle": 1,
-                    "organisation": "RHQ",
-                    "status": "signed_off",
-                    "section": "employer",
-                    "question_number": "3.1",
-                    "question": "Do you have an AHP strategy?",
-                    "profession": None,
-                    "yes_no": "Y",
-                    "response": "Agreed by the board in 2025.",
-                    "next_steps": "",
-                    "not_applicable": False,
-                    "updated_at": "2025-03-01T10:00:00Z",
-                },
-            )
+            response_example("An answer with a next step", ANSWER_EXAMPLE),
+            *query_examples(
+                organisation="RHQ", cycle=2, status="signed_off", question="2", yes_no="N"
+            ),
         ],
     ),
-    retrieve=extend_schema(summary="One readiness answer"),
+    retrieve=extend_schema(
+        summary="One readiness answer",
+        examples=[
+            response_example("An answer with a next step", ANSWER_EXAMPLE),
+            path_example("id", 2),
+        ],
+    ),
 )
 class AnswerViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = Answer.objects.select_related(
@@ -269,8 +351,18 @@ class ActionItemFilter(OrganisationScopedFilter):
         summary="List action plan items",
         description="Actions of organisations' readiness action plans (from next steps of "
         "signed-off answers), with owner, due date, status and stage.",
+        examples=[
+            response_example("An action in progress", ACTION_ITEM_EXAMPLE),
+            *query_examples(organisation="RHQ", status="in_progress", due_before="2027-03-31"),
+        ],
     ),
-    retrieve=extend_schema(summary="One action plan item"),
+    retrieve=extend_schema(
+        summary="One action plan item",
+        examples=[
+            response_example("An action in progress", ACTION_ITEM_EXAMPLE),
+            path_example("id", 16),
+        ],
+    ),
 )
 class ActionItemViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = ActionItem.objects.select_related("organisation", "submission", "owner")

@@ -17,7 +17,13 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.response import Response
 
-from ahpportal.api import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from ahpportal.api import (
+    ScopedListMixin,
+    ScopedRetrieveMixin,
+    ScopedViewSet,
+    path_example,
+    query_examples,
+)
 from councils.api import OrganisationScopedFilter
 from councils.models import Organisation
 from councils.scoping import get_in_scope_or_404
@@ -120,13 +126,13 @@ class ImportRunFilter(OrganisationScopedFilter):
 
 RUN_EXAMPLE = {
     "id": 42,
-    "organisation": "RHQ",
+    "organisation": "RP5",
     "dataset": "staff",
-    "file_name": "staff-2025-03.csv",
-    "sha256": "9f2c...",
+    "file_name": "staff-2026-09.csv",
+    "sha256": "1b99768e6a1f2b90deb887d567c8bd558340736e2f2b9454afb84fa6f0058504",
     "size_bytes": 183220,
     "status": "rejected",
-    "created_at": "2025-04-02T09:15:00Z",
+    "created_at": "2026-10-02T09:15:00Z",
     "committed_at": None,
     "rows_total": 1840,
     "rows_added": 0,
@@ -134,6 +140,20 @@ RUN_EXAMPLE = {
     "rows_unchanged": 0,
     "error_count": 1,
     "errors": [{"row": 17, "column": "band", "reason": "Band 10 is not an Agenda for Change band"}],
+    "partial": False,
+}
+COMMITTED_RUN_EXAMPLE = {
+    **RUN_EXAMPLE,
+    "id": 43,
+    "file_name": "staff-2026-09-fixed.csv",
+    "status": "committed",
+    "created_at": "2026-10-02T09:40:00Z",
+    "committed_at": "2026-10-02T09:40:02Z",
+    "rows_added": 12,
+    "rows_updated": 31,
+    "rows_unchanged": 1797,
+    "error_count": 0,
+    "errors": [],
 }
 
 
@@ -146,9 +166,19 @@ RUN_EXAMPLE = {
         "rows for providers in your scope are listed too, with `partial` true and only those "
         "providers' counts. `organisation` filters by the organisation a file was uploaded for. "
         "Add `?format=csv` for CSV.",
-        examples=[OpenApiExample("A rejected file", value=RUN_EXAMPLE, response_only=True)],
+        examples=[
+            OpenApiExample("A committed file", value=COMMITTED_RUN_EXAMPLE, response_only=True),
+            OpenApiExample("A rejected file", value=RUN_EXAMPLE, response_only=True),
+            *query_examples(organisation="RP5", dataset="staff", status="rejected"),
+        ],
     ),
-    retrieve=extend_schema(summary="One import run"),
+    retrieve=extend_schema(
+        summary="One import run",
+        examples=[
+            OpenApiExample("A rejected file", value=RUN_EXAMPLE, response_only=True),
+            path_example("id", 42),
+        ],
+    ),
 )
 class ImportRunViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = ImportRun.objects.select_related("organisation")
@@ -198,7 +228,15 @@ class WorkforceImportSerializer(serializers.Serializer):
         ],
         request={"multipart/form-data": WorkforceImportSerializer},
         responses={201: ImportRunSerializer, 422: ImportRunSerializer},
-        examples=[OpenApiExample("Rejected", value=RUN_EXAMPLE, response_only=True)],
+        examples=[
+            OpenApiExample(
+                "Committed",
+                value=COMMITTED_RUN_EXAMPLE,
+                response_only=True,
+                status_codes=[201],
+            ),
+            OpenApiExample("Rejected", value=RUN_EXAMPLE, response_only=True, status_codes=[422]),
+        ],
     )
 )
 class WorkforceImportViewSet(mixins.CreateModelMixin, ScopedViewSet):
