@@ -7,6 +7,8 @@ neither listed there nor in ``NOT_ORGANISATION_SCOPED`` below.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from councils.models import Role
+
 
 @dataclass
 class ScopedURL:
@@ -17,6 +19,17 @@ class ScopedURL:
     build: Callable = field(default=lambda org, make_user: {"code": org.code})
     method: str = "get"
     ok_status: tuple = (200,)
+    # the roles that open it when held at the organisation itself; None: every role for a
+    # viewer's page (every role may view its subtree), else ``role`` alone
+    open_to: tuple | None = None
+
+    def opens_for(self, role: str) -> bool:
+        if self.open_to is not None:
+            return role in self.open_to
+        return self.role == "viewer" or role == self.role
+
+
+EVERY_ROLE = tuple(Role.values)
 
 
 # URL names that are not about an organisation, with the reason.

@@ -1,5 +1,6 @@
 """Every URL in the project, for a role at a provider, place, ICS and region: siblings get 404,
-parents see children, nobody sees upwards, another ICS or region sees nothing.
+parents see children, nobody sees upwards, another ICS or region sees nothing; and every other
+role at the same organisation opens it only if that role grants the page's action (404 if not).
 
 A URL with organisation data that is not listed in some ``tests/<app>/isolation_cases.py`` fails
 ``test_every_url_is_in_the_matrix``, so a new view cannot forget its scope unnoticed.
@@ -13,7 +14,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
-from tests.isolation import NOT_ORGANISATION_SCOPED, NOT_ORGANISATION_SCOPED_PREFIXES
+from tests.isolation import (
+    EVERY_ROLE,
+    NOT_ORGANISATION_SCOPED,
+    NOT_ORGANISATION_SCOPED_PREFIXES,
+)
 
 LEVEL_TARGET = {"provider": "RP5", "place": "QF7-DON", "ics": "QF7", "region": "Y63"}
 # For each target: who is beside it (sibling) and who is below it (a child).
@@ -101,3 +106,20 @@ def test_scope_matrix(case, tree, make_user):
 
     nobody = make_user()
     assert _request(case, nobody, target, make_user).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "case, role",
+    [(case, role) for case in CASES for role in EVERY_ROLE if role != case.role],
+    ids=lambda v: v if isinstance(v, str) else f"{v.name}@{v.level}",
+)
+def test_other_roles_at_the_same_organisation(case, role, tree, make_user):
+    """Every other role held at the organisation itself: a viewer's page opens for every role
+    (every role may view its subtree); a page for one role's action (respond, chair, import,
+    analyse, admin) is 404 for the roles without it, as if it did not exist."""
+    target = tree[LEVEL_TARGET[case.level]]
+    response = _request(case, make_user(role, target), target, make_user)
+    if case.opens_for(role):
+        assert response.status_code in case.ok_status, f"a {role} may open it at {target.code}"
+    else:
+        assert response.status_code == 404, f"a {role} must get 404 for a {case.role}'s page"

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from readiness import services
 from readiness.models import ActionItem, Section
-from tests.isolation import ScopedURL
+from tests.isolation import EVERY_ROLE, ScopedURL
+
+ACTION_EDITORS = ("respondent", "chair")  # the organisation's own lead, or a chair above
 
 SECTION_FOR_LEVEL = {"provider": "employer", "ics": "system", "region": "regional"}
 
@@ -59,7 +61,7 @@ CASES = [
         build=lambda org, make_user: {"code": org.code, "fmt": "xlsx"},
     ),
     ScopedURL("readiness:cycle", "viewer", level="ics", build=_cycle_kwargs),
-    ScopedURL("readiness:cycle", "chair", level="region", build=_cycle_kwargs),
+    ScopedURL("readiness:cycle", "chair", level="region", build=_cycle_kwargs, open_to=EVERY_ROLE),
     ScopedURL("readiness:heatmap", "viewer", level="ics", build=_cycle_kwargs),
     ScopedURL("readiness:heatmap", "viewer", level="provider", build=_cycle_kwargs),
     ScopedURL(
@@ -75,7 +77,13 @@ CASES = [
         build=lambda org, make_user: _cycle_kwargs(org, make_user, fmt="csv"),
     ),
     ScopedURL("readiness:submission", "viewer", level="provider", build=_submission_kwargs),
-    ScopedURL("readiness:submission", "respondent", level="ics", build=_submission_kwargs),
+    ScopedURL(
+        "readiness:submission",
+        "respondent",
+        level="ics",
+        build=_submission_kwargs,
+        open_to=EVERY_ROLE,
+    ),
     ScopedURL(
         "readiness:autosave",
         "respondent",
@@ -93,6 +101,14 @@ CASES = [
         ok_status=(302,),
     ),
     ScopedURL("readiness:submission_print", "viewer", level="provider", build=_submission_kwargs),
-    ScopedURL("readiness:action_edit", "respondent", level="provider", build=_action_kwargs),
-    ScopedURL("readiness:action_edit", "chair", level="ics", build=_action_kwargs),
+    ScopedURL(
+        "readiness:action_edit",
+        "respondent",
+        level="provider",
+        build=_action_kwargs,
+        open_to=ACTION_EDITORS,
+    ),
+    ScopedURL(
+        "readiness:action_edit", "chair", level="ics", build=_action_kwargs, open_to=ACTION_EDITORS
+    ),
 ]
