@@ -25,14 +25,15 @@ _problem = ""
 def _load():
     global _weasyprint, _problem
     if _weasyprint is None and not _problem:
+        # it logs its progress (also while importing) and warns of every CSS rule it does not
+        # support (vendor hacks in NHS.UK frontend): keep only its errors
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
         try:
             import weasyprint
         except (ImportError, OSError) as exc:  # OSError: Pango is not installed
             _problem = f"{type(exc).__name__}: {exc}"
         else:
             _weasyprint = weasyprint
-            # it warns of every CSS rule it does not support (vendor hacks in NHS.UK frontend)
-            logging.getLogger("weasyprint").setLevel(logging.ERROR)
     return _weasyprint
 
 
