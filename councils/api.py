@@ -6,15 +6,9 @@ from django.db.models.functions import Length, Substr
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from ahpportal.api import (
-    ScopedListMixin,
-    ScopedRetrieveMixin,
-    ScopedViewSet,
-    organisations_version,
-    path_example,
-    query_examples,
-    response_example,
-)
+from ahpportal.api.conditional import organisations_version
+from ahpportal.api.schema import path_example, query_examples, response_example
+from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 
 from .models import Level, Organisation
 from .scoping import get_in_scope_or_404

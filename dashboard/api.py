@@ -26,22 +26,14 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
-from ahpportal.api import (
-    ApiViewMixin,
-    CursorPagination,
-    ScopedListMixin,
-    ScopedRetrieveMixin,
-    ScopedViewSet,
-    organisations_version,
-    path_example,
-    query_examples,
-    response_example,
-    rows_version,
-    safe_cell,
-)
+from ahpportal.api.conditional import ConditionalMixin, organisations_version, rows_version
+from ahpportal.api.pagination import CursorPagination
+from ahpportal.api.renderers import csv_response
+from ahpportal.api.schema import path_example, query_examples, response_example
+from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 from councils.api import resolve_organisation
 from councils.models import Level, Organisation
-from councils.scoping import scope_paths
+from workforce.csv_safety import safe_cell
 
 from . import metrics as catalogue
 from . import spc
@@ -116,7 +108,7 @@ def _definition(metric: catalogue.Metric) -> dict:
         ],
     ),
 )
-class MetricDefinitionViewSet(ApiViewMixin, viewsets.ViewSet):
+class MetricDefinitionViewSet(ConditionalMixin, viewsets.ViewSet):
     """The catalogue is code, not organisation data: anyone signed in may read it."""
 
     serializer_class = MetricDefinitionSerializer
@@ -371,17 +363,6 @@ def store_version() -> tuple[str, dt.datetime | None]:
     return f"{runs['n']}|{runs['last']}|{top}", runs["last"]
 
 
-def _organisation_ids_q(user, action: str) -> dict:
-    """``{"organisation_id__in": [...]}`` for the user's scope, or ``{}`` for the whole tree."""
-    roots = scope_paths(user, action)
-    if roots is not None:
-        top = set(Organisation.get_root_nodes().values_list("path", flat=True))
-        if not top <= set(roots):
-            ids = Organisation.objects.in_scope(user, action).values_list("pk", flat=True)
-            return {"organisation_id__in": list(ids)}
-    return {}
-
-
 class _Suppressor:
     """The dashboard's suppression rule, with no query per row (the scope is cached)."""
 
@@ -539,6 +520,7 @@ METRIC_VALUE_ROW = PolymorphicProxySerializer(
 )
 class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = MetricValue.objects.all()
+    scope_by_organisation_ids = True  # read the store by its organisation index (no path join)
     serializer_class = MetricValueSerializer
     filterset_class = MetricValueFilter
     cursor_ordering = ("id",)
@@ -669,27 +651,7 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
             *metrics,
             "suppressed",
         ]
-        return self._streaming(header, flat(), "metric-values-wide")
-
-    def _streaming(self, header, rows, name):
-        from django.http import StreamingHttpResponse
-
-        from ahpportal.api import csv_lines
-
-        response = StreamingHttpResponse(
-            csv_lines(header, rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-
-    def get_queryset(self):
-        """The scope as a list of organisation ids (one small query through councils.scoping),
-        so PostgreSQL reads the store by its organisation index instead of joining on paths."""
-        queryset = MetricValue.objects.all()
-        request = getattr(self, "request", None)
-        if getattr(self, "swagger_fake_view", False) or request is None:
-            return queryset.none()
-        return queryset.filter(**_organisation_ids_q(request.user, self.scope_action))
+        return csv_response(header, flat(), filename="metric-values-wide")
 
     def get_object(self):
         queryset = _values(self.get_queryset())

@@ -6,16 +6,10 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from ahpportal.api import (
-    IdFilter,
-    ScopedListMixin,
-    ScopedRetrieveMixin,
-    ScopedViewSet,
-    path_example,
-    query_examples,
-    response_example,
-    rows_digest,
-)
+from ahpportal.api.conditional import rows_digest
+from ahpportal.api.filters import IdFilter
+from ahpportal.api.schema import path_example, query_examples, response_example
+from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 from councils.api import OrganisationScopedFilter
 
 from .models import Action, DeliveryPlan, MeasureOfSuccess, ProgressUpdate, Status, Theme

@@ -9,15 +9,9 @@ from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from ahpportal.api import (
-    IdFilter,
-    ScopedListMixin,
-    ScopedRetrieveMixin,
-    ScopedViewSet,
-    path_example,
-    query_examples,
-    response_example,
-)
+from ahpportal.api.filters import IdFilter
+from ahpportal.api.schema import path_example, query_examples, response_example
+from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 from councils.api import OrganisationScopedFilter
 
 from .models import ActionItem, Answer, Cycle, Stage, Status, Submission, answered_q

@@ -17,13 +17,8 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.response import Response
 
-from ahpportal.api import (
-    ScopedListMixin,
-    ScopedRetrieveMixin,
-    ScopedViewSet,
-    path_example,
-    query_examples,
-)
+from ahpportal.api.schema import path_example, query_examples
+from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 from councils.api import OrganisationScopedFilter
 from councils.models import Organisation
 from councils.scoping import get_in_scope_or_404
@@ -186,10 +181,10 @@ class ImportRunViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     filterset_class = ImportRunFilter
     cursor_ordering = ("-id",)
 
-    def get_queryset(self):
-        if self.action != "list" or getattr(self, "swagger_fake_view", False):
-            return super().get_queryset()  # a run's own page: only runs uploaded in scope
-        return selectors.history_for(self.request.user, action=self.scope_action)
+    # The list is the import history: runs uploaded in scope, and committed runs uploaded
+    # elsewhere that wrote rows for providers in scope. A run's own page: only runs uploaded in
+    # scope.
+    action_scopes = {"list": selectors.history_for}
 
     def serialize_rows(self, rows) -> list:
         if self.action == "list":
