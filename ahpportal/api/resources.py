@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from councils.api import OrganisationViewSet
-from dashboard.api import MetricDefinitionViewSet, MetricValueViewSet, SpcVerdictViewSet
+from dashboard.api.definitions import MetricDefinitionViewSet
+from dashboard.api.metric_values import MetricValueViewSet
+from dashboard.api.spc_verdicts import SpcVerdictViewSet
 from delivery.api import DeliveryActionViewSet, DeliveryPlanViewSet
 from readiness.api import ActionItemViewSet, AnswerViewSet, CycleViewSet, SubmissionViewSet
 from workforce.api import ImportRunViewSet, WorkforceImportViewSet
