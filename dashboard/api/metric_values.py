@@ -189,44 +189,30 @@ class MetricValueWideSerializer(serializers.Serializer):
     )
 
 
+#: The long shape's columns are the serializer's fields (declared once, above); where a column
+#: is read from the store under another name (the organisation's, as annotated by _values):
+STORE_NAMES = {"organisation": "org_code", "organisation_name": "org_name", "level": "org_level"}
+LONG_HEADER = list(MetricValueSerializer._declared_fields)
+#: what _values reads: every column but ``suppressed`` (computed), and what suppression needs
 VALUE_FIELDS = (
-    "id",
     "organisation_id",
-    "org_code",
-    "org_name",
-    "org_level",
     "org_path",
-    "month",
-    "metric",
-    "profession",
-    "band_group",
-    "value",
-    "numerator",
-    "denominator",
-    "people",
-    "providers_reporting",
-    "providers_total",
-    "computed_at",
+    *(STORE_NAMES.get(name, name) for name in LONG_HEADER if name != "suppressed"),
 )
-LONG_HEADER = [
-    "id",
-    "organisation",
-    "organisation_name",
-    "level",
-    "month",
-    "metric",
-    "profession",
-    "band_group",
-    "value",
-    "numerator",
-    "denominator",
-    "people",
-    "suppressed",
-    "providers_reporting",
-    "providers_total",
-    "computed_at",
+#: csv_rows' values_list: the same columns, dates and times as text, the path for suppression
+CSV_COLUMNS = [
+    {
+        "organisation": "organisation__code",
+        "organisation_name": "organisation__name",
+        "level": "organisation__level",
+        "month": "month_text",
+        "suppressed": "organisation__path",
+        "computed_at": "at_text",
+    }.get(name, name)
+    for name in LONG_HEADER
 ]
 WIDE_KEY = ("org_code", "org_name", "org_level", "month", "profession", "band_group")
+WIDE_LISTS = ("values", "suppressed")  # the wide shape's columns that are not its key
 
 
 def _values(queryset):
@@ -268,24 +254,12 @@ class _Suppressor:
 
 def _long(row: dict, suppress: _Suppressor) -> dict:
     hidden = suppress(row["people"], row["org_path"])
-    return {
-        "id": row["id"],
-        "organisation": row["org_code"],
-        "organisation_name": row["org_name"],
-        "level": row["org_level"],
-        "month": row["month"].strftime("%Y-%m"),
-        "metric": row["metric"],
-        "profession": row["profession"],
-        "band_group": row["band_group"],
-        "value": None if hidden else row["value"],
-        "numerator": None if hidden else row["numerator"],
-        "denominator": None if hidden else row["denominator"],
-        "people": None if hidden else row["people"],
-        "suppressed": hidden,
-        "providers_reporting": row["providers_reporting"],
-        "providers_total": row["providers_total"],
-        "computed_at": row["computed_at"],
-    }
+    out = {name: row[STORE_NAMES.get(name, name)] for name in LONG_HEADER if name != "suppressed"}
+    out["month"] = row["month"].strftime("%Y-%m")
+    if hidden:
+        out.update(value=None, numerator=None, denominator=None, people=None)
+    out["suppressed"] = hidden
+    return {name: out[name] for name in LONG_HEADER}
 
 
 SHAPE_PARAMETER = OpenApiParameter(
@@ -462,26 +436,13 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
         def flat():
             for record in self._wide_rows(rows.iterator(chunk_size=self.csv_chunk_size), metrics):
                 yield [
-                    record["organisation"],
-                    record["organisation_name"],
-                    record["level"],
-                    record["month"],
-                    record["profession"],
-                    record["band_group"],
+                    *(record[name] for name in key_columns),
                     *record["values"].values(),
                     ";".join(record["suppressed"]),
                 ]
 
-        header = [
-            "organisation",
-            "organisation_name",
-            "level",
-            "month",
-            "profession",
-            "band_group",
-            *metrics,
-            "suppressed",
-        ]
+        key_columns = [n for n in MetricValueWideSerializer._declared_fields if n not in WIDE_LISTS]
+        header = [*key_columns, *metrics, "suppressed"]
         return csv_response(header, flat(), filename="metric-values-wide")
 
     def get_object(self):
@@ -517,24 +478,7 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
             .annotate(
                 month_text=Cast("month", CharField()), at_text=Cast("computed_at", CharField())
             )
-            .values_list(
-                "id",
-                "organisation__code",
-                "organisation__name",
-                "organisation__level",
-                "organisation__path",
-                "month_text",
-                "metric",
-                "profession",
-                "band_group",
-                "value",
-                "numerator",
-                "denominator",
-                "people",
-                "providers_reporting",
-                "providers_total",
-                "at_text",
-            )
+            .values_list(*CSV_COLUMNS)
         )
         months: dict = {}
         stamps: dict = {}
@@ -545,8 +489,9 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
                 texts[value] = safe_cell(value)
             return texts[value]
 
-        for (pk, code, name, level, path, month, metric, profession, band_group, value,
-             numerator, denominator, people, reporting, total, computed_at) in rows.iterator(
+        # the order of LONG_HEADER (CSV_COLUMNS), with the path where "suppressed" goes
+        for (pk, code, name, level, month, metric, profession, band_group, value,
+             numerator, denominator, people, path, reporting, total, computed_at) in rows.iterator(
             chunk_size=self.csv_chunk_size
         ):  # fmt: skip
             if month not in months:
