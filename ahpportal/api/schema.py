@@ -117,3 +117,55 @@ def path_example(name: str, value, summary: str = "") -> OpenApiExample:
 def response_example(name: str, value: dict, **kwargs) -> OpenApiExample:
     """A documented response row (drf-spectacular wraps it in a page for a list)."""
     return OpenApiExample(name, value=value, response_only=True, **kwargs)
+
+
+def documented(
+    *,
+    plural: str,
+    singular: str | None = None,
+    description: str = "",
+    rows: dict[str, dict],
+    filters: dict | None = None,
+    lookup: tuple | None = None,
+    detail_description: str | None = None,
+    detail_rows: dict[str, dict] | None = None,
+    detail_options: dict | None = None,
+    **list_options,
+):
+    """The documentation of a resource's list (and detail), as ``extend_schema_view``.
+
+    ``rows`` are named example rows of the list (a row may be an ``OpenApiExample`` already);
+    the detail shows ``detail_rows`` (by default the first of ``rows``). ``filters`` become one
+    query example each (:func:`query_examples`). ``lookup`` is ``(name, value)`` or ``(name,
+    value, summary)`` of the detail's path parameter, or None for a resource without a detail.
+    Other keywords (``parameters``, ``responses``) go to the list's ``extend_schema``;
+    ``detail_options`` to the detail's.
+    """
+    from drf_spectacular.utils import extend_schema, extend_schema_view
+
+    def examples(named: dict) -> list[OpenApiExample]:
+        return [
+            row if isinstance(row, OpenApiExample) else response_example(name, row)
+            for name, row in named.items()
+        ]
+
+    if description:
+        list_options["description"] = description
+    operations = {
+        "list": extend_schema(
+            summary=f"List {plural}",
+            examples=[*examples(rows), *query_examples(**(filters or {}))],
+            **list_options,
+        )
+    }
+    if lookup is not None:
+        detail_options = dict(detail_options or {})
+        if detail_description:
+            detail_options["description"] = detail_description
+        shown = detail_rows or dict([next(iter(rows.items()))])
+        operations["retrieve"] = extend_schema(
+            summary=f"One {singular}",
+            examples=[*examples(shown), path_example(*lookup)],
+            **detail_options,
+        )
+    return extend_schema_view(**operations)

@@ -7,14 +7,12 @@ import json
 
 from drf_spectacular.utils import (
     OpenApiParameter,
-    extend_schema,
-    extend_schema_view,
 )
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from ahpportal.api.conditional import ConditionalMixin
-from ahpportal.api.schema import path_example, query_examples, response_example
+from ahpportal.api.schema import documented
 
 from .. import metrics as catalogue
 
@@ -61,30 +59,20 @@ def _definition(metric: catalogue.Metric) -> dict:
     }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List metric definitions",
-        description="The Quality Dashboard's metric catalogue (not paginated; about 20 rows).",
-        parameters=[
-            OpenApiParameter(
-                "domain", str, enum=list(catalogue.DOMAINS), description="Only this domain."
-            )
-        ],
-        examples=[
-            response_example(
-                "Sickness absence", _definition(catalogue.get("sickness_absence_rate"))
-            ),
-            *query_examples(domain="supporting_staff"),
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="One metric definition",
-        description="By its code.",
-        examples=[
-            response_example("Turnover", _definition(catalogue.get("turnover_rate"))),
-            path_example("code", "turnover_rate"),
-        ],
-    ),
+@documented(
+    plural="metric definitions",
+    singular="metric definition",
+    description="The Quality Dashboard's metric catalogue (not paginated; about 20 rows).",
+    parameters=[
+        OpenApiParameter(
+            "domain", str, enum=list(catalogue.DOMAINS), description="Only this domain."
+        )
+    ],
+    rows={"Sickness absence": _definition(catalogue.get("sickness_absence_rate"))},
+    filters={"domain": "supporting_staff"},
+    lookup=("code", "turnover_rate"),
+    detail_description="By its code.",
+    detail_rows={"Turnover": _definition(catalogue.get("turnover_rate"))},
 )
 class MetricDefinitionViewSet(ConditionalMixin, viewsets.ViewSet):
     """The catalogue is code, not organisation data: anyone signed in may read it."""

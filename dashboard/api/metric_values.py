@@ -13,14 +13,12 @@ from django.db.models.functions import Cast, Concat
 from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
-    extend_schema,
-    extend_schema_view,
 )
 from rest_framework import exceptions, serializers
 
 from ahpportal.api.conditional import organisations_version
 from ahpportal.api.renderers import csv_response
-from ahpportal.api.schema import path_example, query_examples, response_example
+from ahpportal.api.schema import documented, response_example
 from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 from councils.api import resolve_organisation
 from councils.models import Level
@@ -279,49 +277,43 @@ METRIC_VALUE_ROW = PolymorphicProxySerializer(
 )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List metric values",
-        description=(
-            "Stored metric values (the figures the dashboard shows) for the organisations in "
-            "your scope, cursor-paginated by id. Values resting on fewer than 5 people are null "
-            "with `suppressed: true` for organisations outside your own." + FORMAT_NOTE
+@documented(
+    plural="metric values",
+    singular="metric value",
+    description=(
+        "Stored metric values (the figures the dashboard shows) for the organisations in "
+        "your scope, cursor-paginated by id. Values resting on fewer than 5 people are null "
+        "with `suppressed: true` for organisations outside your own." + FORMAT_NOTE
+    ),
+    parameters=[SHAPE_PARAMETER],
+    rows={
+        "Long shape for the SYB ICS": LONG_EXAMPLE,
+        "Long shape for a profession at a provider": PROVIDER_LONG_EXAMPLE,
+        "Long shape for a single band": BAND_LONG_EXAMPLE,
+        "Wide shape": response_example(
+            "Wide shape",
+            WIDE_EXAMPLE,
+            description="`?shape=wide&organisation=QF7&metric=sickness_absence_rate,"
+            "turnover_rate,vacancy_rate&month_from=2026-09`",
         ),
-        parameters=[SHAPE_PARAMETER],
-        examples=[
-            response_example("Long shape for the SYB ICS", LONG_EXAMPLE),
-            response_example("Long shape for a profession at a provider", PROVIDER_LONG_EXAMPLE),
-            response_example("Long shape for a single band", BAND_LONG_EXAMPLE),
-            response_example(
-                "Wide shape",
-                WIDE_EXAMPLE,
-                description="`?shape=wide&organisation=QF7&metric=sickness_absence_rate,"
-                "turnover_rate,vacancy_rate&month_from=2026-09`",
-            ),
-            *query_examples(
-                organisation="QF7",
-                subtree=True,
-                level="provider",
-                metric="sickness_absence_rate",
-                domain="supporting_staff",
-                profession="physiotherapist",
-                band_group="registered",
-                month_from="2025-10",
-                month_to="2026-09",
-                shape="wide",
-            ),
-        ],
-        responses={200: METRIC_VALUE_ROW},
-    ),
-    retrieve=extend_schema(
-        summary="One metric value",
-        description="By its id (the `id` of a long-shape row); 404 outside your scope.",
-        responses=MetricValueSerializer,
-        examples=[
-            response_example("Sickness absence at the SYB ICS", LONG_EXAMPLE),
-            path_example("id", LONG_EXAMPLE["id"]),
-        ],
-    ),
+    },
+    filters={
+        "organisation": "QF7",
+        "subtree": True,
+        "level": "provider",
+        "metric": "sickness_absence_rate",
+        "domain": "supporting_staff",
+        "profession": "physiotherapist",
+        "band_group": "registered",
+        "month_from": "2025-10",
+        "month_to": "2026-09",
+        "shape": "wide",
+    },
+    responses={200: METRIC_VALUE_ROW},
+    lookup=("id", LONG_EXAMPLE["id"]),
+    detail_description="By its id (the `id` of a long-shape row); 404 outside your scope.",
+    detail_rows={"Sickness absence at the SYB ICS": LONG_EXAMPLE},
+    detail_options={"responses": MetricValueSerializer},
 )
 class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = MetricValue.objects.all()

@@ -8,15 +8,11 @@ import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
-from drf_spectacular.utils import (
-    extend_schema,
-    extend_schema_view,
-)
 from rest_framework import exceptions, serializers
 
 from ahpportal.api.conditional import organisations_version, rows_version
 from ahpportal.api.pagination import CursorPagination
-from ahpportal.api.schema import query_examples, response_example
+from ahpportal.api.schema import documented
 from ahpportal.api.viewsets import ScopedListMixin, ScopedViewSet
 from councils.api import resolve_organisation
 from councils.models import Level, Organisation
@@ -197,31 +193,29 @@ def _targets_for(orgs) -> dict[int, dict[str, float | None]]:
     }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List SPC verdicts",
-        description=(
-            "Statistical process control (XmR, Making Data Count) verdicts for each organisation "
-            "x metric, computed over the stored monthly series (the last 24 months up to "
-            "`month_to`). Paginated by organisation (`page_size` organisations per page); "
-            "suppressed months count as missing." + FORMAT_NOTE
-        ),
-        examples=[
-            response_example("Sickness absence at the SYB ICS", SPC_EXAMPLE),
-            response_example("Turnover at a provider with special cause", SPC_PROVIDER_EXAMPLE),
-            *query_examples(
-                organisation="QF7",
-                subtree=True,
-                level="provider",
-                metric="turnover_rate",
-                domain="optimising_workforce",
-                profession="physiotherapist",
-                band_group="registered",
-                month_to="2026-09",
-            ),
-        ],
-        responses={200: SpcVerdictSerializer(many=True)},
+@documented(
+    plural="SPC verdicts",
+    description=(
+        "Statistical process control (XmR, Making Data Count) verdicts for each organisation "
+        "x metric, computed over the stored monthly series (the last 24 months up to "
+        "`month_to`). Paginated by organisation (`page_size` organisations per page); "
+        "suppressed months count as missing." + FORMAT_NOTE
     ),
+    rows={
+        "Sickness absence at the SYB ICS": SPC_EXAMPLE,
+        "Turnover at a provider with special cause": SPC_PROVIDER_EXAMPLE,
+    },
+    filters={
+        "organisation": "QF7",
+        "subtree": True,
+        "level": "provider",
+        "metric": "turnover_rate",
+        "domain": "optimising_workforce",
+        "profession": "physiotherapist",
+        "band_group": "registered",
+        "month_to": "2026-09",
+    },
+    responses={200: SpcVerdictSerializer(many=True)},
 )
 class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
     """Verdicts are computed per request from the stored series (one query per page)."""
