@@ -18,8 +18,8 @@ from councils.api import resolve_organisation
 from councils.models import Level, Organisation
 
 from .. import metrics as catalogue
-from .. import spc
 from ..models import MetricValue
+from ..series import spc_series
 from .examples import SPC_EXAMPLE, SPC_PROVIDER_EXAMPLE
 from .metric_values import (
     FORMAT_NOTE,
@@ -178,10 +178,6 @@ class SpcPagination(CursorPagination):
     page_size_query_description = "Organisations per page, 1 to 100 (default 10)."
 
 
-def _month_index(month: dt.date) -> int:
-    return month.year * 12 + month.month - 1
-
-
 def _targets_for(orgs) -> dict[int, dict[str, float | None]]:
     """Each organisation's effective targets (its own, an ancestor's or the default), as the
     dashboard uses them: one query for the whole page."""
@@ -276,14 +272,12 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
                 )
 
     def _verdict(self, org, metric, points, targets, profession, band_group):
-        last = max(points)
-        start = _month_index(last) - self.window + 1
-        months = [m for m in sorted(points) if _month_index(m) >= start]
-        by_index = {_month_index(m): points[m] for m in months}
-        ordered = [by_index.get(i) for i in range(start, _month_index(last) + 1)]
         target = targets.get(metric.code, metric.default_target)
-        result = spc.analyse(ordered, direction=metric.direction, target=target)
-        present = [v for v in ordered if v is not None]
+        series = spc_series(
+            points, last=max(points), direction=metric.direction, target=target, size=self.window
+        )
+        result = series.result
+        months = [m for m in sorted(points) if m >= series.months[0]]  # months with a row
         return {
             "organisation": org.code,
             "organisation_name": org.name,
@@ -292,9 +286,9 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
             "profession": profession,
             "band_group": band_group,
             "first_month": months[0].strftime("%Y-%m") if months else None,
-            "last_month": last.strftime("%Y-%m"),
-            "points": len(present),
-            "latest_value": present[-1] if present else None,
+            "last_month": series.months[-1].strftime("%Y-%m"),
+            "points": len(series.present),
+            "latest_value": series.latest_value,
             "variation": result.variation,
             "variation_label": result.variation_label,
             "assurance": result.assurance,
