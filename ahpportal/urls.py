@@ -17,11 +17,6 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("readiness.urls")),
     path("", include("delivery.urls")),
-    path("api/v1/", include("ahpportal.api_urls")),
+    path("api/v1/", include("ahpportal.api.urls")),
+    path("", include("councils.token_urls")),
 ]
-
-try:  # the analyst's API token pages (councils/token_urls.py)
-    from councils.token_urls import urlpatterns as token_urlpatterns
-except ImportError:  # pragma: no cover - until the token pages exist
-    token_urlpatterns = []
-urlpatterns += token_urlpatterns

@@ -47,7 +47,7 @@ def _fill_store() -> int:
     from councils.models import Organisation
     from dashboard import metrics as catalogue
     from dashboard.models import MetricValue
-    from dashboard.selectors import window
+    from dashboard.series import window
     from workforce.models import Profession
 
     providers = Organisation.objects.filter(level="provider").count()

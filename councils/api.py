@@ -3,18 +3,11 @@
 import django_filters
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Length, Substr
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from ahpportal.api import (
-    ScopedListMixin,
-    ScopedRetrieveMixin,
-    ScopedViewSet,
-    organisations_version,
-    path_example,
-    query_examples,
-    response_example,
-)
+from ahpportal.api.conditional import organisations_version
+from ahpportal.api.schema import documented
+from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 
 from .models import Level, Organisation
 from .scoping import get_in_scope_or_404
@@ -92,28 +85,19 @@ PROVIDER_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List organisations",
-        description=(
-            "The organisations in your scope (where you hold the analyst role, and everything "
-            "below), in tree order. Filter by `level`, `parent` (direct children) or `within` "
-            "(a subtree). A `parent` or `within` code outside your scope answers 404."
-        ),
-        examples=[
-            response_example("An ICS", ICS_EXAMPLE),
-            response_example("A provider", PROVIDER_EXAMPLE),
-            *query_examples(level="provider", parent="QF7-DON", within="QF7"),
-        ],
+@documented(
+    plural="organisations",
+    singular="organisation",
+    description=(
+        "The organisations in your scope (where you hold the analyst role, and everything "
+        "below), in tree order. Filter by `level`, `parent` (direct children) or `within` "
+        "(a subtree). A `parent` or `within` code outside your scope answers 404."
     ),
-    retrieve=extend_schema(
-        summary="One organisation",
-        description="By its code; 404 outside your scope.",
-        examples=[
-            response_example("A provider", PROVIDER_EXAMPLE),
-            path_example("code", "RP5", "Doncaster and Bassetlaw Teaching Hospitals"),
-        ],
-    ),
+    rows={"An ICS": ICS_EXAMPLE, "A provider": PROVIDER_EXAMPLE},
+    filters={"level": "provider", "parent": "QF7-DON", "within": "QF7"},
+    lookup=("code", "RP5", "Doncaster and Bassetlaw Teaching Hospitals"),
+    detail_description="By its code; 404 outside your scope.",
+    detail_rows={"A provider": PROVIDER_EXAMPLE},
 )
 class OrganisationViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = Organisation.objects.all()

@@ -1,8 +1,8 @@
 """Personal API tokens for analysts and data managers: shown once, stored hashed (SHA-256), named,
 expiring, revocable, with the time of last use.
 
-The model lives here (imported by councils/models.py) together with the few writes that have rules,
-so the token pages and the API authentication share one place.
+The model is ``councils.models.ApiToken``; the few writes that have rules live here, so the token
+pages and the API authentication share one place.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import datetime
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.utils import timezone
+
+from .models import ApiToken
 
 TOKEN_PREFIX = "ahp_"
 MAX_LIFETIME = datetime.timedelta(days=365)
@@ -23,48 +23,6 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)  # at most one write a minu
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-class ApiTokenQuerySet(models.QuerySet):
-    def usable(self, now=None):
-        now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
-
-
-class ApiToken(models.Model):
-    """One person's token. Only the SHA-256 of the secret is kept; ``prefix`` identifies it."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'Power BI'")
-    token_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ApiTokenQuerySet.as_manager()
-
-    class Meta:
-        app_label = "councils"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def status(self) -> str:
-        if self.revoked_at:
-            return "Revoked"
-        if timezone.now() >= self.expires_at:
-            return "Expired"
-        return "Active"
-
-    @property
-    def is_usable(self) -> bool:
-        return self.status == "Active"
 
 
 #: Scope actions whose holders may have tokens: "analyse" (the analyst role) to read the API,

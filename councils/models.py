@@ -240,7 +240,42 @@ class Invitation(models.Model):
         return "Expired" if self.is_expired else "Pending"
 
 
-try:  # noqa: SIM105
-    from .api_tokens import ApiToken  # noqa: E402,F401
-except ImportError:  # pragma: no cover - until the API token module exists
-    pass
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """One person's token. Only the SHA-256 of the secret is kept; ``prefix`` identifies it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'Power BI'")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "Revoked"
+        if timezone.now() >= self.expires_at:
+            return "Expired"
+        return "Active"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == "Active"

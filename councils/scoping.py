@@ -138,3 +138,26 @@ def benchmark_q(organisation) -> Q:
         root_path = organisation.path[:steplen]
         q |= Q(path__startswith=parent_path, depth=organisation.depth) | Q(path=root_path)
     return q
+
+
+def scope_memberships(user) -> list[tuple[str, str]]:
+    """Every ``(role, organisation path)`` the user holds, as the scope reads them (sorted; the
+    same cached query as :func:`scope_paths`). Empty for a superuser, whose scope is everything:
+    for what must change whenever the user's roles change (e.g. the API's ETags)."""
+    scope_paths(user, "view")  # reads the memberships once per user object
+    return sorted(getattr(user, "_scope_memberships", None) or [])
+
+
+def organisation_ids_filter(user, action: str = "view") -> dict:
+    """``{"organisation_id__in": [...]}`` for ``user``'s scope for ``action``, or ``{}`` when it
+    covers the whole tree: the scope as a list of ids (one small query), so that a large table
+    is read by its organisation index instead of being joined to the tree on paths."""
+    from .models import Organisation
+
+    roots = scope_paths(user, action)
+    if roots is not ALL:
+        top = set(Organisation.get_root_nodes().values_list("path", flat=True))
+        if not top <= set(roots):
+            ids = Organisation.objects.in_scope(user, action).values_list("pk", flat=True)
+            return {"organisation_id__in": list(ids)}
+    return {}

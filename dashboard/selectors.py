@@ -27,10 +27,9 @@ from . import metrics as catalogue
 from . import targets as targets_module
 from .metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
 from .models import MetricValue, RecomputeRun
+from .series import spc_series, window
 from .suppression import SUPPRESSED_TEXT, Shown, shown
 from .targets import EffectiveTarget
-
-WINDOW_MONTHS = 24  # the SPC series and trend lines cover the last 24 months
 
 STATUS_LABELS = {**targets_module.STATUS_LABELS, None: "No target"}
 STATUS_TAGS = {"met": "green", "near": "yellow", "not_met": "red", None: "grey"}
@@ -121,15 +120,6 @@ class Filters:
         if self.band_group != "all":
             params["band_group"] = self.band_group
         return params
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def window(month: dt.date, size: int = WINDOW_MONTHS) -> list[dt.date]:
-    return [add_months(month, k) for k in range(-size + 1, 1)]
 
 
 def available_months(org: Organisation) -> list[dt.date]:
@@ -303,12 +293,16 @@ def _metric_rows(
         if not row.applicable:
             continue
         code = row.metric.code
-        row.months = months
-        series = [shown(by_key.get((code, m)), user, org, covered=covered) for m in months]
-        row.series = [f.value for f in series]
+        on_page = {m: shown(by_key.get((code, m)), user, org, covered=covered) for m in months}
+        series = spc_series(
+            {m: f.value for m, f in on_page.items()},
+            last=month,
+            direction=row.metric.direction,
+            target=row.target,
+        )
+        row.months, row.series, row.result = series.months, series.values, series.result
         row.current = by_key.get((code, month))
-        row.figure = series[-1]
-        row.result = spc.analyse(row.series, direction=row.metric.direction, target=row.target)
+        row.figure = on_page[month]
         row.status = targets_module.status(row.metric, row.figure.value, row.target)
         row.trend = charts.sparkline(
             chart_id=f"{chart_prefix}-{code}",

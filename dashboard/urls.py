@@ -1,13 +1,9 @@
 from django.urls import path
 
+from .pages import urlpatterns as page_urlpatterns
 from .views import catalogue_page, recompute, run_status, targets
 
 app_name = "dashboard"
-
-try:  # the scorecard and metric pages (dashboard/pages.py)
-    from .pages import urlpatterns as page_urlpatterns
-except ImportError:
-    page_urlpatterns = []
 
 urlpatterns = [
     path("metrics/", catalogue_page, name="catalogue"),

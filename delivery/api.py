@@ -3,19 +3,12 @@ limited to the analyst's scope."""
 
 import django_filters
 from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from ahpportal.api import (
-    IdFilter,
-    ScopedListMixin,
-    ScopedRetrieveMixin,
-    ScopedViewSet,
-    path_example,
-    query_examples,
-    response_example,
-    rows_digest,
-)
+from ahpportal.api.conditional import rows_digest
+from ahpportal.api.filters import IdFilter
+from ahpportal.api.schema import documented
+from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 from councils.api import OrganisationScopedFilter
 
 from .models import Action, DeliveryPlan, MeasureOfSuccess, ProgressUpdate, Status, Theme
@@ -83,20 +76,14 @@ ACTION_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List delivery plans",
-        description="Each organisation's delivery plan in your scope with its themes and how "
-        "many actions each has. The actions are at /api/v1/delivery-actions/.",
-        examples=[
-            response_example("SYB ICS", PLAN_EXAMPLE),
-            *query_examples(organisation="QF7", subtree=True),
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="One delivery plan",
-        examples=[response_example("SYB ICS", PLAN_EXAMPLE), path_example("id", 1)],
-    ),
+@documented(
+    plural="delivery plans",
+    singular="delivery plan",
+    description="Each organisation's delivery plan in your scope with its themes and how "
+    "many actions each has. The actions are at /api/v1/delivery-actions/.",
+    rows={"SYB ICS": PLAN_EXAMPLE},
+    filters={"organisation": "QF7", "subtree": True},
+    lookup=("id", 1),
 )
 class DeliveryPlanViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = DeliveryPlan.objects.select_related("organisation").prefetch_related(
@@ -183,22 +170,19 @@ def _latest(field):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List delivery plan actions",
-        description="Every action of the delivery plans in your scope, one row each, with its "
-        "owner, dates, measures of success and the latest quarterly status.",
-        examples=[
-            response_example("An action off track", ACTION_EXAMPLE),
-            *query_examples(
-                organisation="QF7", theme=4, latest_status="off_track", due_before="2027-03-31"
-            ),
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="One delivery plan action",
-        examples=[response_example("An action off track", ACTION_EXAMPLE), path_example("id", 18)],
-    ),
+@documented(
+    plural="delivery plan actions",
+    singular="delivery plan action",
+    description="Every action of the delivery plans in your scope, one row each, with its "
+    "owner, dates, measures of success and the latest quarterly status.",
+    rows={"An action off track": ACTION_EXAMPLE},
+    filters={
+        "organisation": "QF7",
+        "theme": 4,
+        "latest_status": "off_track",
+        "due_before": "2027-03-31",
+    },
+    lookup=("id", 18),
 )
 class DeliveryActionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = (

@@ -16,8 +16,9 @@ from django.http import Http404
 from councils.models import Organisation
 from councils.selectors import organisation_for
 from dashboard import metrics as catalogue
-from dashboard import spc, suppression, targets
+from dashboard import suppression, targets
 from dashboard.models import MetricValue
+from dashboard.series import spc_series, window
 
 from . import quarters
 from .models import (
@@ -256,11 +257,6 @@ def target_status(metric: catalogue.Metric | str, value: float | None, target: f
     return targets.status(metric, value, target) or ""
 
 
-def _month_back(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 - n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 _Row = namedtuple(
     "_Row",
     "metric month value people providers_reporting providers_total computed_at",
@@ -293,7 +289,7 @@ def live_metrics(
     org_targets = targets.effective_targets_many([organisation], codes)[organisation.pk]
     series: dict[str, dict[dt.date, _Row]] = {code: {} for code in codes}
     if latest:
-        since = _month_back(min(latest.values()), SPC_MONTHS - 1)
+        since = window(min(latest.values()), SPC_MONTHS)[0]
         for row in (
             base.filter(metric__in=list(latest), month__gte=since)
             .order_by("month")
@@ -314,10 +310,14 @@ def live_metrics(
             continue
         rows = series[metric.code]
         row = rows[month]
-        months = [_month_back(month, n) for n in range(SPC_MONTHS - 1, -1, -1)]
-        values = [rows[m].value if m in rows else None for m in months]
         direction = metric.direction if metric.direction in ("higher", "lower") else "neither"
-        analysis = spc.analyse(values, direction=direction, target=target)
+        analysis = spc_series(
+            {m: r.value for m, r in rows.items()},
+            last=month,
+            direction=direction,
+            target=target,
+            size=SPC_MONTHS,
+        ).result
         suppressed = suppression.is_suppressed(people=row.people, owner=organisation, user=user)
         result[measure.pk] = LiveMetric(
             metric=metric,

@@ -6,18 +6,11 @@ Answers and submissions of every status are listed (each row says its status); f
 
 import django_filters
 from django.db.models import Count, Q
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from ahpportal.api import (
-    IdFilter,
-    ScopedListMixin,
-    ScopedRetrieveMixin,
-    ScopedViewSet,
-    path_example,
-    query_examples,
-    response_example,
-)
+from ahpportal.api.filters import IdFilter
+from ahpportal.api.schema import documented
+from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 from councils.api import OrganisationScopedFilter
 
 from .models import ActionItem, Answer, Cycle, Stage, Status, Submission, answered_q
@@ -111,23 +104,14 @@ ACTION_ITEM_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List readiness cycles",
-        description="Rounds of a readiness toolkit section opened for organisations in your "
-        "scope, with how many submissions there are, are submitted and are signed off.",
-        examples=[
-            response_example("The employer toolkit 2026/27", CYCLE_EXAMPLE),
-            *query_examples(organisation="QF7", section="employer", template="support_workforce"),
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="One readiness cycle",
-        examples=[
-            response_example("The employer toolkit 2026/27", CYCLE_EXAMPLE),
-            path_example("id", 2),
-        ],
-    ),
+@documented(
+    plural="readiness cycles",
+    singular="readiness cycle",
+    description="Rounds of a readiness toolkit section opened for organisations in your "
+    "scope, with how many submissions there are, are submitted and are signed off.",
+    rows={"The employer toolkit 2026/27": CYCLE_EXAMPLE},
+    filters={"organisation": "QF7", "section": "employer", "template": "support_workforce"},
+    lookup=("id", 2),
 )
 class CycleViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = Cycle.objects.select_related("organisation", "section__template").annotate(
@@ -178,23 +162,14 @@ class SubmissionFilter(OrganisationScopedFilter):
         fields = []
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List readiness submissions",
-        description="One organisation's answers to one cycle: status, dates and how many "
-        "answers are given.",
-        examples=[
-            response_example("Signed off by Sheffield Teaching Hospitals", SUBMISSION_EXAMPLE),
-            *query_examples(cycle=2, status="signed_off", section="employer"),
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="One readiness submission",
-        examples=[
-            response_example("Signed off by Sheffield Teaching Hospitals", SUBMISSION_EXAMPLE),
-            path_example("id", 10),
-        ],
-    ),
+@documented(
+    plural="readiness submissions",
+    singular="readiness submission",
+    description="One organisation's answers to one cycle: status, dates and how many "
+    "answers are given.",
+    rows={"Signed off by Sheffield Teaching Hospitals": SUBMISSION_EXAMPLE},
+    filters={"cycle": 2, "status": "signed_off", "section": "employer"},
+    lookup=("id", 10),
 )
 class SubmissionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = Submission.objects.select_related("organisation", "cycle__section").annotate(
@@ -282,25 +257,20 @@ class AnswerFilter(OrganisationScopedFilter):
         fields = []
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List readiness answers",
-        description="Every answer (Y/N, response, next steps) of submissions in your scope; "
-        "filter by `status=signed_off` for agreed results. Add `?format=csv` for CSV.",
-        examples=[
-            response_example("An answer with a next step", ANSWER_EXAMPLE),
-            *query_examples(
-                organisation="RHQ", cycle=2, status="signed_off", question="2", yes_no="N"
-            ),
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="One readiness answer",
-        examples=[
-            response_example("An answer with a next step", ANSWER_EXAMPLE),
-            path_example("id", 2),
-        ],
-    ),
+@documented(
+    plural="readiness answers",
+    singular="readiness answer",
+    description="Every answer (Y/N, response, next steps) of submissions in your scope; "
+    "filter by `status=signed_off` for agreed results. Add `?format=csv` for CSV.",
+    rows={"An answer with a next step": ANSWER_EXAMPLE},
+    filters={
+        "organisation": "RHQ",
+        "cycle": 2,
+        "status": "signed_off",
+        "question": "2",
+        "yes_no": "N",
+    },
+    lookup=("id", 2),
 )
 class AnswerViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = Answer.objects.select_related(
@@ -346,23 +316,14 @@ class ActionItemFilter(OrganisationScopedFilter):
         fields = []
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List action plan items",
-        description="Actions of organisations' readiness action plans (from next steps of "
-        "signed-off answers), with owner, due date, status and stage.",
-        examples=[
-            response_example("An action in progress", ACTION_ITEM_EXAMPLE),
-            *query_examples(organisation="RHQ", status="in_progress", due_before="2027-03-31"),
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="One action plan item",
-        examples=[
-            response_example("An action in progress", ACTION_ITEM_EXAMPLE),
-            path_example("id", 16),
-        ],
-    ),
+@documented(
+    plural="action plan items",
+    singular="action plan item",
+    description="Actions of organisations' readiness action plans (from next steps of "
+    "signed-off answers), with owner, due date, status and stage.",
+    rows={"An action in progress": ACTION_ITEM_EXAMPLE},
+    filters={"organisation": "RHQ", "status": "in_progress", "due_before": "2027-03-31"},
+    lookup=("id", 16),
 )
 class ActionItemViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = ActionItem.objects.select_related("organisation", "submission", "owner")

@@ -17,13 +17,8 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.response import Response
 
-from ahpportal.api import (
-    ScopedListMixin,
-    ScopedRetrieveMixin,
-    ScopedViewSet,
-    path_example,
-    query_examples,
-)
+from ahpportal.api.schema import documented
+from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 from councils.api import OrganisationScopedFilter
 from councils.models import Organisation
 from councils.scoping import get_in_scope_or_404
@@ -157,28 +152,19 @@ COMMITTED_RUN_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List import runs",
-        description="Every upload of a workforce file for organisations in your scope, newest "
-        "first by id: who uploaded is not shown; counts, outcome and the first errors are. "
-        "Files uploaded for an organisation above your scope (an ICS-wide file) that imported "
-        "rows for providers in your scope are listed too, with `partial` true and only those "
-        "providers' counts. `organisation` filters by the organisation a file was uploaded for. "
-        "Add `?format=csv` for CSV.",
-        examples=[
-            OpenApiExample("A committed file", value=COMMITTED_RUN_EXAMPLE, response_only=True),
-            OpenApiExample("A rejected file", value=RUN_EXAMPLE, response_only=True),
-            *query_examples(organisation="RP5", dataset="staff", status="rejected"),
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="One import run",
-        examples=[
-            OpenApiExample("A rejected file", value=RUN_EXAMPLE, response_only=True),
-            path_example("id", 42),
-        ],
-    ),
+@documented(
+    plural="import runs",
+    singular="import run",
+    description="Every upload of a workforce file for organisations in your scope, newest "
+    "first by id: who uploaded is not shown; counts, outcome and the first errors are. "
+    "Files uploaded for an organisation above your scope (an ICS-wide file) that imported "
+    "rows for providers in your scope are listed too, with `partial` true and only those "
+    "providers' counts. `organisation` filters by the organisation a file was uploaded for. "
+    "Add `?format=csv` for CSV.",
+    rows={"A committed file": COMMITTED_RUN_EXAMPLE, "A rejected file": RUN_EXAMPLE},
+    filters={"organisation": "RP5", "dataset": "staff", "status": "rejected"},
+    lookup=("id", 42),
+    detail_rows={"A rejected file": RUN_EXAMPLE},
 )
 class ImportRunViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     queryset = ImportRun.objects.select_related("organisation")
@@ -186,10 +172,10 @@ class ImportRunViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     filterset_class = ImportRunFilter
     cursor_ordering = ("-id",)
 
-    def get_queryset(self):
-        if self.action != "list" or getattr(self, "swagger_fake_view", False):
-            return super().get_queryset()  # a run's own page: only runs uploaded in scope
-        return selectors.history_for(self.request.user, action=self.scope_action)
+    # The list is the import history: runs uploaded in scope, and committed runs uploaded
+    # elsewhere that wrote rows for providers in scope. A run's own page: only runs uploaded in
+    # scope.
+    action_scopes = {"list": selectors.history_for}
 
     def serialize_rows(self, rows) -> list:
         if self.action == "list":

@@ -61,31 +61,43 @@ def _delivery(kind):
     return build
 
 
-OBJECT_URLS = [
-    ("api-readiness-cycle-detail", _readiness("cycle")),
-    ("api-readiness-submission-detail", _readiness("submission")),
-    ("api-readiness-answer-detail", _readiness("answer")),
-    ("api-action-plan-detail", _readiness("action")),
-    ("api-delivery-plan-detail", _delivery("plan")),
-    ("api-delivery-action-detail", _delivery("action")),
-]
+PROVIDER_AND_ICS = ("provider", "ics")
 
-CASES = [
-    *[
-        ScopedURL(name, "analyst", level=level, build=build)
-        for name, build in OBJECT_URLS
-        for level in ("provider", "ics")
-    ],
-    *[
-        ScopedURL("api-organisation-detail", "analyst", level=level)
-        for level in ("provider", "place", "ics", "region")
-    ],
-    *[
-        ScopedURL("api-metric-value-detail", "analyst", level=level, build=_metric_value)
-        for level in ("provider", "ics")
-    ],
-    *[
-        ScopedURL("api-import-run-detail", "analyst", level=level, build=_import_run)
-        for level in ("provider", "ics")
-    ],
-]
+#: For each resource with a detail (by basename): how to make an object of an organisation, and
+#: at which levels of the tree. Every resource of the registry with a detail must be here or in
+#: NOT_ORGANISATION_DATA, or importing this module fails.
+DETAILS = {
+    "api-organisation": (None, ("provider", "place", "ics", "region")),
+    "api-metric-value": (_metric_value, PROVIDER_AND_ICS),
+    "api-readiness-cycle": (_readiness("cycle"), PROVIDER_AND_ICS),
+    "api-readiness-submission": (_readiness("submission"), PROVIDER_AND_ICS),
+    "api-readiness-answer": (_readiness("answer"), PROVIDER_AND_ICS),
+    "api-action-plan": (_readiness("action"), PROVIDER_AND_ICS),
+    "api-delivery-plan": (_delivery("plan"), PROVIDER_AND_ICS),
+    "api-delivery-action": (_delivery("action"), PROVIDER_AND_ICS),
+    "api-import-run": (_import_run, PROVIDER_AND_ICS),
+}
+#: Details that hold no organisation's data (the metric catalogue).
+NOT_ORGANISATION_DATA = {"api-metric"}
+
+
+def _cases():
+    from ahpportal.api.resources import RESOURCES
+
+    cases = []
+    for resource in RESOURCES:
+        if resource.detail_name is None or resource.basename in NOT_ORGANISATION_DATA:
+            continue
+        if resource.basename not in DETAILS:
+            raise LookupError(
+                f"{resource.basename} has a detail but no case in tests/api/isolation_cases.py"
+            )
+        build, levels = DETAILS[resource.basename]
+        extra = {"build": build} if build else {}
+        cases += [
+            ScopedURL(resource.detail_name, "analyst", level=level, **extra) for level in levels
+        ]
+    return cases
+
+
+CASES = _cases()

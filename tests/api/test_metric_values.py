@@ -169,7 +169,7 @@ def test_a_page_of_values_takes_a_constant_number_of_queries(
 def test_small_numbers_are_suppressed_for_organisations_outside_the_users_own(tree, make_user):
     from rest_framework.test import APIRequestFactory
 
-    from dashboard.api import MetricValueViewSet
+    from dashboard.api.metric_values import MetricValueViewSet
 
     (small,) = add_values(tree["RR8"], months=[dt.date(2025, 1, 1)], people=3)
     analyst = make_user("analyst", tree["QF7"])  # RR8 is outside this user's view scope
@@ -185,7 +185,7 @@ def test_small_numbers_are_suppressed_for_organisations_outside_the_users_own(tr
 
 
 def _values_row(value):
-    from dashboard.api import _values
+    from dashboard.api.metric_values import _values
 
     return _values(MetricValue.objects.filter(pk=value.pk)).get()
 

@@ -4,6 +4,8 @@ role in scope; everyone else gets 404. The catalogue holds no organisation data.
 from dashboard.models import RecomputeRun
 from tests.isolation import ScopedURL
 
+from .isolation_cases_pages import CASES as PAGE_CASES
+
 
 def run_kwargs(org, make_user):
     run = RecomputeRun.objects.create(organisation=org, kind=RecomputeRun.Kind.ON_DEMAND)
@@ -18,9 +20,4 @@ for level in ("provider", "place", "ics", "region"):
         ScopedURL("dashboard:run_status", "chair", level=level, build=run_kwargs),
     ]
 
-try:
-    from .isolation_cases_pages import CASES as _PAGE_CASES
-
-    CASES += _PAGE_CASES
-except ImportError:
-    pass
+CASES += PAGE_CASES

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from dashboard import metrics as catalogue
 from dashboard.models import MetricValue
-from dashboard.selectors import window
+from dashboard.series import window
 
 LATEST = dt.date(2025, 6, 1)
 COMPUTED_AT = timezone.make_aware(dt.datetime(2025, 7, 2, 3, 15))

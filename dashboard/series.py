@@ -1,0 +1,55 @@
+"""One SPC series: the window of months ending at a month, a metric's values in it, and the
+verdicts of :func:`dashboard.spc.analyse` over them. The API's SPC verdicts, the dashboard's
+pages (trend lines and the board report) and the delivery plan's linked measures all build their
+series here, so they judge the same months the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from . import spc
+
+WINDOW_MONTHS = 24  # the SPC series and trend lines cover the last 24 months
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def window(month: dt.date, size: int = WINDOW_MONTHS) -> list[dt.date]:
+    """The ``size`` months ending at ``month``, oldest first."""
+    return [add_months(month, k) for k in range(-size + 1, 1)]
+
+
+@dataclass(frozen=True)
+class SpcSeries:
+    months: list[dt.date]  # the window, oldest first
+    values: list[float | None]  # one per month; None where missing (or suppressed)
+    result: spc.SpcResult
+
+    @property
+    def present(self) -> list[float]:
+        return [v for v in self.values if v is not None]
+
+    @property
+    def latest_value(self) -> float | None:
+        present = self.present
+        return present[-1] if present else None
+
+
+def spc_series(
+    points: Mapping[dt.date, float | None],
+    *,
+    last: dt.date,
+    direction: str,
+    target: float | None,
+    size: int = WINDOW_MONTHS,
+) -> SpcSeries:
+    """The series of ``points`` (month -> value, None where suppressed) over the ``size`` months
+    ending at ``last``, and its SPC verdicts against ``target``."""
+    months = window(last, size)
+    values = [points.get(month) for month in months]
+    return SpcSeries(months, values, spc.analyse(values, direction=direction, target=target))
