@@ -19,6 +19,7 @@ from rest_framework import exceptions, pagination, renderers, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from councils.api_tokens import ApiToken, api_token_authenticate, may_hold_tokens
+from councils.middleware import MFA_SETUP_DETAIL, must_set_up_mfa
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,11 @@ except ImportError:  # pragma: no cover - until the workforce module provides it
 
 
 # --- authentication ------------------------------------------------------------------------
+
+
+class MFARequired(exceptions.PermissionDenied):
+    default_detail = MFA_SETUP_DETAIL
+    default_code = "mfa_required"
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -73,6 +79,9 @@ class BearerTokenAuthentication(BaseAuthentication):
                 "The token's owner no longer holds the analyst or data manager role, so the token "
                 "does not work."
             )
+        if must_set_up_mfa(token.user):
+            # An admin who must use two-factor gets no data until it is set up, token or not.
+            raise MFARequired()
         return token.user, token
 
     def authenticate_header(self, request):
@@ -184,6 +193,10 @@ def problem_exception_handler(exc, context):
         )
     else:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if isinstance(exc, MFARequired):
+        from django.urls import reverse
+
+        extra["mfa_setup_url"] = reverse("mfa_activate_totp")
     return problem_response(exc.status_code, str(detail), headers=headers, **extra)
 
 
