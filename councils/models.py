@@ -240,6 +240,17 @@ class Invitation(models.Model):
         return "Expired" if self.is_expired else "Pending"
 
 
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive (``worker``: a Celery worker ran the
+    heartbeat task that beat queues every minute). /healthz and /status/ read it."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
 try:  # noqa: SIM105
     from .api_tokens import ApiToken  # noqa: E402,F401
 except ImportError:  # pragma: no cover - until the API token module exists
