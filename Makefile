@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test test-fast lint format worker beat bench migrate clean
+.PHONY: install run serve test test-fast lint format worker beat bench migrate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,20 @@ migrate: install
 run: migrate
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production mode on this machine: DEBUG off, migrations, static files with hashed names (served
+# by whitenoise), then gunicorn on 127.0.0.1:$(PORT). Needs DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS; over plain http (no TLS proxy in front) also DJANGO_SECURE_SSL_REDIRECT=0
+# and DJANGO_SECURE_COOKIES=0. See the README's "Production" section for every variable.
+PORT ?= 8000
+serve: export DJANGO_DEBUG = 0
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" || { echo 'make serve: DJANGO_SECRET_KEY is not set. Give it 50+ random characters, e.g. export DJANGO_SECRET_KEY="$$(python3 -c "import secrets; print(secrets.token_urlsafe(50))")"' >&2; exit 2; }
+	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo 'make serve: DJANGO_ALLOWED_HOSTS is not set. Give the host names this server answers to, comma-separated, e.g. DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost' >&2; exit 2; }
+	$(MANAGE) check --deploy --fail-level ERROR
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	PORT=$(PORT) exec $(BIN)/gunicorn --config ahpportal/gunicorn.conf.py ahpportal.wsgi
 
 # The whole suite: unit, integration, isolation matrix, real Celery worker on Redis, and the
 # browser journeys in headless Chromium with axe-core. Tests that need Redis or Chromium skip

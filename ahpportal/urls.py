@@ -10,6 +10,7 @@ admin.site.site_header = "AHP Portal administration"
 urlpatterns = [
     path("", council_views.home, name="home"),
     path("healthz", council_views.healthz, name="healthz"),
+    path("status/", council_views.status, name="status"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("councils.urls")),

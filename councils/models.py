@@ -279,3 +279,14 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.status == "Active"
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive (``worker``: a Celery worker ran the
+    heartbeat task that beat queues every minute). /healthz and /status/ read it."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,15 +1,13 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import health, selectors, services
 from .forms import AcceptInvitationForm, InvitationForm
 from .models import Invitation, Membership, Organisation
 from .scoping import covers, get_in_scope_or_404
@@ -155,22 +153,22 @@ def invitation_accept(request, token):
 @require_GET
 @never_cache
 def healthz(request):
-    """Database and broker status as JSON; 200 when the database answers, else 503."""
-    status = {"database": "ok", "broker": "not configured (tasks run in-process)"}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as error:  # noqa: BLE001 - report any database failure
-        status["database"] = f"error: {error.__class__.__name__}"
-    if settings.CELERY_BROKER_URL:
-        from ahpportal.celery import app
+    """The service's checks as JSON for monitors: 200 when all are ok, else 503 ("degraded")."""
+    checks = health.service_checks()
+    healthy = all(check.ok for check in checks)
+    body = {check.name: check.as_json() for check in checks}
+    body["status"] = "ok" if healthy else "degraded"
+    return JsonResponse(body, status=200 if healthy else 503, json_dumps_params={"indent": 2})
 
-        try:
-            with app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-            status["broker"] = "ok"
-        except Exception as error:  # noqa: BLE001
-            status["broker"] = f"error: {error.__class__.__name__}"
-    healthy = status["database"] == "ok" and not status["broker"].startswith("error")
-    status["status"] = "ok" if healthy else "degraded"
-    return JsonResponse(status, status=200 if healthy else 503, json_dumps_params={"indent": 2})
+
+@require_GET
+@never_cache
+def status(request):
+    """The same checks as /healthz, for people, in the NHS layout (open to everyone; the page
+    itself answers 200 whatever it reports, monitors read /healthz)."""
+    checks = health.service_checks()
+    return render(
+        request,
+        "councils/status.html",
+        {"checks": checks, "healthy": all(check.ok for check in checks)},
+    )

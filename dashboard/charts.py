@@ -45,7 +45,7 @@ def month_label(month: date) -> str:
 def _svg_open(width: int, height: int, chart_id: str, title: str, desc: str, css: str = "") -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" role="img" class="app-chart {css}" '
+        f'width="{width}" height="{height}" role="img" class="app-chart {css}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'

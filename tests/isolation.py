@@ -36,6 +36,7 @@ EVERY_ROLE = tuple(Role.values)
 NOT_ORGANISATION_SCOPED = {
     "home": "lists the user's own organisations",
     "healthz": "service status, no data",
+    "status": "service status for people, no data",
     "councils:account": "the user's own account",
     "councils:role_leave": "looks up the membership among the user's own (404 otherwise)",
     "councils:invitation_accept": "token-addressed; checked in test_invitations",

@@ -6,6 +6,12 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from councils.api_tokens import api_token_authenticate, may_hold_tokens
+from councils.middleware import MFA_SETUP_DETAIL, must_set_up_mfa
+
+
+class MFARequired(exceptions.PermissionDenied):
+    default_detail = MFA_SETUP_DETAIL
+    default_code = "mfa_required"
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -40,6 +46,9 @@ class BearerTokenAuthentication(BaseAuthentication):
                 "The token's owner no longer holds the analyst or data manager role, so the token "
                 "does not work."
             )
+        if must_set_up_mfa(token.user):
+            # An admin who must use two-factor gets no data until it is set up, token or not.
+            raise MFARequired()
         return token.user, token
 
     def authenticate_header(self, request):

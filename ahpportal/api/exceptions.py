@@ -8,6 +8,7 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import reverse
 from rest_framework import exceptions
 
 logger = logging.getLogger(__name__)
@@ -87,4 +88,6 @@ def problem_exception_handler(exc, context):
         )
     else:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if getattr(exc, "default_code", None) == "mfa_required":
+        extra["mfa_setup_url"] = reverse("mfa_activate_totp")
     return problem_response(exc.status_code, str(detail), headers=headers, **extra)

@@ -49,13 +49,34 @@ def chromium():
         browser.close()
 
 
+def watch_for_csp_violations(pg) -> list[str]:
+    """Every Content-Security-Policy violation the page reports, as Chromium words it."""
+    violations = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{pg.url}: {message.text}")
+
+    pg.on("console", on_console)
+    # Chromium reports some violations (e.g. a style attribute) only as this DOM event.
+    pg.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI"
+        " + ' at ' + e.sourceFile + ':' + e.lineNumber));"
+    )
+    return violations
+
+
 @pytest.fixture
 def page(chromium, live_server, transactional_db):
     context = chromium.new_context(base_url=live_server.url, accept_downloads=True)
     context.set_default_timeout(15_000)
     pg = context.new_page()
+    violations = watch_for_csp_violations(pg)
     yield pg
     context.close()
+    # Every browser journey doubles as a check that its pages keep to the policy.
+    assert not violations, "\n".join(violations)
 
 
 def assert_accessible(page):
