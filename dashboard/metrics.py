@@ -61,6 +61,12 @@ class Metric:
         return DOMAINS[self.domain]
 
     @property
+    def has_direction(self) -> bool:
+        """Whether a higher or a lower value is better: only then a target, a status and an
+        SPC assurance verdict apply (PRODUCT.md 3.3)."""
+        return self.direction in ("higher", "lower")
+
+    @property
     def is_count(self) -> bool:
         return self.unit == "count"
 

@@ -48,6 +48,7 @@ ASSURANCE_TAGS = {
     "consistently_fail": "orange",
     "hit_and_miss": "grey",
     "no_target": "white",
+    "not_applicable": "white",
     "insufficient_data": "white",
 }
 
@@ -521,7 +522,9 @@ def metric_detail_for(
                     "value": display(metric, Shown(figure, False))
                     if figure is not None
                     else "No data",
-                    "special": charts.point_words(point) if point.value is not None else "",
+                    "special": charts.point_words(point, row.result.trend_length)
+                    if point.value is not None
+                    else "",
                 }
             )
 

@@ -254,11 +254,19 @@ class TargetError(ValueError):
     pass
 
 
+NO_TARGET_REASON = (
+    "neither a higher nor a lower value is better, so it has no target and no assurance "
+    "(PRODUCT.md 3.3). Leave the box blank."
+)
+
+
 def target_set(*, organisation: Organisation, metric: str, value: float, actor) -> Target:
     """A chair's target for ``metric`` at ``organisation`` (applies to the subtree below)."""
     definition = catalogue.BY_CODE.get(metric)
     if definition is None:
         raise TargetError(f"Unknown metric {metric!r}.")
+    if definition.direction not in ("higher", "lower"):
+        raise TargetError(f"{definition.name}: {NO_TARGET_REASON}")
     if value < 0 or (definition.unit == "percent" and value > 100):
         limit = "between 0 and 100" if definition.unit == "percent" else "0 or more"
         raise TargetError(f"{definition.name}: the target must be {limit}.")

@@ -62,9 +62,11 @@ class SpcVerdictSerializer(serializers.Serializer):
             "hit_and_miss",
             "no_target",
             "insufficient_data",
-        ]
+        ],
+        allow_null=True,
+        help_text="None for metrics with no better direction (no target, no assurance)",
     )
-    assurance_label = serializers.CharField()
+    assurance_label = serializers.CharField(allow_null=True)
     direction = serializers.CharField()
     target = serializers.FloatField(allow_null=True)
     mean = serializers.FloatField(allow_null=True)
@@ -277,6 +279,7 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
             points, last=max(points), direction=metric.direction, target=target, size=self.window
         )
         result = series.result
+        assessed = result.assurance != "not_applicable"  # no better direction: no assurance
         months = [m for m in sorted(points) if m >= series.months[0]]  # months with a row
         return {
             "organisation": org.code,
@@ -291,10 +294,10 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
             "latest_value": series.latest_value,
             "variation": result.variation,
             "variation_label": result.variation_label,
-            "assurance": result.assurance,
-            "assurance_label": result.assurance_label,
+            "assurance": result.assurance if assessed else None,
+            "assurance_label": result.assurance_label if assessed else None,
             "direction": metric.direction,
-            "target": target,
+            "target": result.target,
             "mean": result.mean,
             "upper_limit": result.upper_limit,
             "lower_limit": result.lower_limit,
