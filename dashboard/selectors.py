@@ -26,7 +26,7 @@ from . import charts, spc
 from . import metrics as catalogue
 from . import targets as targets_module
 from .metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
-from .models import MetricValue, RecomputeRun
+from .models import ChangePoint, MetricValue, RecomputeRun
 from .series import spc_series, window
 from .suppression import SUPPRESSED_TEXT, Shown, shown
 from .targets import EffectiveTarget
@@ -166,6 +166,12 @@ class MetricRow:
     months: list[dt.date] = field(default_factory=list)
     series: list[float | None] = field(default_factory=list)
     trend: SafeString | str = ""
+    # change points inside the window: position in ``months`` -> (month, reason)
+    change_points: dict[int, tuple[dt.date, str]] = field(default_factory=dict)
+
+    @property
+    def change_point_reasons(self) -> dict[int, str]:
+        return {i: reason for i, (_, reason) in self.change_points.items()}
 
     @property
     def display(self) -> str:
@@ -289,17 +295,20 @@ def _metric_rows(
         )
     ):
         by_key[(mv.metric, mv.month)] = mv
+    breaks = change_points_for(org, wanted, months)
     covered = covers(user, "view", org)
     for row in rows:
         if not row.applicable:
             continue
         code = row.metric.code
         on_page = {m: shown(by_key.get((code, m)), user, org, covered=covered) for m in months}
+        row.change_points = breaks.get(code, {})
         series = spc_series(
             {m: f.value for m, f in on_page.items()},
             last=month,
             direction=row.metric.direction,
             target=row.target,
+            change_points=[m for m, _ in row.change_points.values()],
         )
         row.months, row.series, row.result = series.months, series.values, series.result
         row.current = by_key.get((code, month))
@@ -313,6 +322,27 @@ def _metric_rows(
             months=months,
         )
     return rows
+
+
+def change_points_for(
+    org: Organisation, metric_codes, months: list[dt.date]
+) -> dict[str, dict[int, tuple[dt.date, str]]]:
+    """The change points in force for ``org`` (one query): metric code -> position in
+    ``months`` -> (month, reason). Change points before the window change nothing in it (every
+    month shown is after them), so only those inside it are returned."""
+    if not months:
+        return {}
+    found: dict[str, dict[int, tuple[dt.date, str]]] = {}
+    position = {m: i for i, m in enumerate(months)}
+    for metric, month, reason in (
+        ChangePoint.objects.active()
+        .filter(organisation=org, metric__in=list(metric_codes), month__gt=months[0])
+        .filter(month__lte=months[-1])
+        .values_list("metric", "month", "reason")
+    ):
+        if month in position:
+            found.setdefault(metric, {})[position[month]] = (month, reason)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,6 +490,16 @@ class MetricDetail:
         result, unit = self.row.result, self.metric.unit
         if result is None:
             return []
+        if result.change_points:
+            lines = [
+                ("Process limits", words)
+                for words in charts.segment_words(
+                    self.row.months, result, unit, self.row.change_point_reasons
+                )
+            ]
+            if result.target is not None:
+                lines.append(("Target", charts.fmt_number(result.target, unit)))
+            return lines
         if not result.has_limits:
             return [("Process limits", result.variation_label)]
         lines = [
@@ -513,12 +553,15 @@ def metric_detail_for(
             months=row.months,
             result=row.result,
             unit=metric.unit,
+            reasons=row.change_point_reasons,
         )
-        for m, point in zip(row.months, row.result.points, strict=True):
-            figure = row.series[row.months.index(m)]
+        for i, (m, point) in enumerate(zip(row.months, row.result.points, strict=True)):
+            figure = row.series[i]
+            change = row.change_points.get(i)
             table.append(
                 {
                     "month": m,
+                    "change_point": change[1] if change else "",
                     "value": display(metric, Shown(figure, False))
                     if figure is not None
                     else "No data",
@@ -878,6 +921,7 @@ def exception_charts(card: Scorecard) -> list[tuple[MetricRow, SafeString]]:
                 result=row.result,
                 unit=row.metric.unit,
                 height=260,
+                reasons=row.change_point_reasons,
             ),
         )
         for row in card.exceptions
