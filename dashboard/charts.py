@@ -302,13 +302,21 @@ def _xmr_desc(
 
 
 def sparkline(
-    *, chart_id: str, title: str, values: Sequence[float | None], unit: str, months=None
+    *,
+    chart_id: str,
+    title: str,
+    values: Sequence[float | None],
+    unit: str,
+    months=None,
+    annual: bool = False,
 ) -> SafeString:
-    """A small trend line (last point marked) with a title and a description in words."""
+    """A small trend line (last point marked) with a title and a description in words;
+    ``annual``: one point per survey year (``months`` holds each year's January)."""
     width, height, pad = 120, 32, 4
     present = [v for v in values if v is not None]
+    noun = "survey years" if annual else "months"
     if len(present) < 2:
-        desc = "Not enough months with data to draw a trend."
+        desc = f"Not enough {noun} with data to draw a trend."
         return mark_safe(
             _svg_open(width, height, chart_id, title, desc, "app-sparkline")
             + f'<text x="2" y="20" font-size="11" fill="{DARK}">no trend</text></svg>'
@@ -324,10 +332,12 @@ def sparkline(
         path.append(f"{'M' if not path or values[i - 1] is None else 'L'}{xi},{y(value)}")
         last = (xi, y(value))
     span = ""
-    if months:
+    if months and annual:
+        span = f" from {months[0].year} to {months[-1].year}"
+    elif months:
         span = f" from {month_label(months[0])} to {month_label(months[-1])}"
     desc = (
-        f"Trend of {len(present)} months{span}: first {fmt_number(present[0], unit)}, "
+        f"Trend of {len(present)} {noun}{span}: first {fmt_number(present[0], unit)}, "
         f"latest {fmt_number(present[-1], unit)}, lowest {fmt_number(lo, unit)}, "
         f"highest {fmt_number(hi, unit)}."
     )

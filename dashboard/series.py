@@ -62,3 +62,19 @@ def spc_series(
         values,
         spc.analyse(values, direction=direction, target=target, change_points=breaks),
     )
+
+
+def spc_annual_series(
+    points: Mapping[dt.date, float | None],
+    *,
+    last: dt.date,
+    direction: str,
+    target: float | None,
+) -> SpcSeries:
+    """An annual metric's series (the staff survey, PRODUCT.md 3.3): one point per survey year
+    (``points`` is keyed by each year's January, metrics.annual_month) up to ``last``'s year,
+    never repeated month by month; its verdicts are "not enough data" until there are as many
+    years as an XmR chart needs."""
+    months = sorted(m for m in points if m <= last)
+    values = [points[m] for m in months]
+    return SpcSeries(months, values, spc.analyse(values, direction=direction, target=target))

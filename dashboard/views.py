@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from councils import selectors as org_selectors
 from councils.scoping import get_in_scope_or_404
 
-from . import compute, selectors, services
+from . import compute, selectors, services, spc
 from . import metrics as catalogue
 from . import targets as target_rules
 from .change_point_forms import ChangePointForm
@@ -38,7 +38,10 @@ def catalogue_page(request):
                     ],
                 )
                 for domain, name, metrics in catalogue.by_domain()
-            ]
+            ],
+            "trend_length": spc.trend_length_setting(),
+            "shift_length": spc.SHIFT_LENGTH,
+            "min_points": spc.DEFAULT_MIN_POINTS,
         },
     )
 

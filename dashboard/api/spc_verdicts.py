@@ -19,7 +19,7 @@ from councils.models import Level, Organisation
 
 from .. import metrics as catalogue
 from ..models import ChangePoint, MetricValue
-from ..series import spc_series
+from ..series import spc_annual_series, spc_series
 from .examples import SPC_EXAMPLE, SPC_PROVIDER_EXAMPLE
 from .metric_values import (
     FORMAT_NOTE,
@@ -308,14 +308,19 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
 
     def _verdict(self, org, metric, points, targets, profession, band_group, breaks=()):
         target = targets.get(metric.code, metric.default_target)
-        series = spc_series(
-            points,
-            last=max(points),
-            direction=metric.direction,
-            target=target,
-            size=self.window,
-            change_points=[m for m, _ in breaks],
-        )
+        if metric.annual:  # one point per survey year, never repeated month by month
+            series = spc_annual_series(
+                points, last=max(points), direction=metric.direction, target=target
+            )
+        else:
+            series = spc_series(
+                points,
+                last=max(points),
+                direction=metric.direction,
+                target=target,
+                size=self.window,
+                change_points=[m for m, _ in breaks],
+            )
         result = series.result
         inside = [(m, r) for m, r in breaks if series.months[0] < m <= series.months[-1]]
         assessed = result.assurance != "not_applicable"  # no better direction: no assurance
