@@ -250,8 +250,20 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
 
         seed, _ = store_version()
         targets = rows_version(Target.objects.all(), "set_at")
-        breaks = rows_version(ChangePoint.objects.active())
-        return f"{seed}|{targets}|{breaks}|{organisations_version()}", None
+        breaks = self._active_change_points()
+        version = f"{len(breaks)}|{max((pk for pk, *_ in breaks), default=None)}"
+        return f"{seed}|{targets}|{version}|{organisations_version()}", None
+
+    def _active_change_points(self) -> list[tuple]:
+        """Every change point in force, ``(pk, organisation_id, metric, month, reason)``: one
+        query per request, shared by the ETag and the verdicts (chairs record few)."""
+        if not hasattr(self, "_breaks"):
+            self._breaks = list(
+                ChangePoint.objects.active()
+                .order_by("month")
+                .values_list("pk", "organisation_id", "metric", "month", "reason")
+            )
+        return self._breaks
 
     def filter_queryset(self, queryset):
         """The organisations, through the filterset, which also says which series to judge."""
@@ -284,12 +296,7 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
             series.setdefault((org_id, metric), {})[month] = None if hidden else value
         targets = _targets_for(orgs)
         breaks: dict[tuple[int, str], list[tuple[dt.date, str]]] = {}
-        for org_id, metric, month, reason in (
-            ChangePoint.objects.active()
-            .filter(organisation__in=orgs, metric__in=metrics)
-            .order_by("month")
-            .values_list("organisation_id", "metric", "month", "reason")
-        ):
+        for _, org_id, metric, month, reason in self._active_change_points():
             breaks.setdefault((org_id, metric), []).append((month, reason))
         for org in orgs:
             for code in metrics:
