@@ -152,6 +152,10 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # are deleted this many days after the upload (workforce.tasks.purge_stored_files, nightly).
 IMPORT_PREVIEW_RETENTION_DAYS = env.int("IMPORT_PREVIEW_RETENTION_DAYS", default=7)
 
+# Statistical process control (dashboard/spc.py): consecutive rises (or falls) that make a
+# trend. NHSRplotthedots uses 7; the Making Data Count Excel tool allows 6.
+SPC_TREND_LENGTH = env.int("SPC_TREND_LENGTH", default=7)
+
 # Uploads larger than this many bytes spill to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

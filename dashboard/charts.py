@@ -86,20 +86,29 @@ POINT_KIND_LABELS = {
     "neither_low": "special cause, lower than expected (square)",
 }
 
-RULE_LABELS = {
-    spc.RULE_OUTSIDE_LIMITS: "outside the process limits",
-    spc.RULE_SHIFT: "7 or more points on one side of the mean",
-    spc.RULE_TREND: "6 or more points rising or falling",
-    spc.RULE_TWO_OF_THREE: "2 of 3 points near a limit",
-}
+
+def rule_labels(trend_length: int | None = None) -> dict[str, str]:
+    """Each special-cause rule in words (the trend length is a setting)."""
+    trend = trend_length or spc.trend_length_setting()
+    return {
+        spc.RULE_OUTSIDE_LIMITS: "outside the process limits",
+        spc.RULE_TREND: f"{trend} or more points rising or falling",
+        spc.RULE_TWO_OF_THREE: "2 of 3 points beyond two thirds of the way to a limit",
+        spc.RULE_SHIFT: f"{spc.SHIFT_LENGTH} or more points on one side of the mean",
+    }
 
 
-def point_words(point: spc.SpcPoint) -> str:
-    """A point's special-cause status in words, for tables and descriptions."""
+def point_words(point: spc.SpcPoint, trend_length: int | None = None) -> str:
+    """A point's special-cause status in words, for tables and descriptions: the rule that
+    decides it first, then any other rule that also flags it."""
     if not point.special_cause:
         return "Common cause"
-    rules = ", ".join(RULE_LABELS[rule] for rule in point.rules)
-    return f"{POINT_KIND_LABELS[point.classification].split(' (')[0].capitalize()}: {rules}"
+    labels = rule_labels(trend_length)
+    words = labels[point.rule or point.rules[0]]
+    others = [labels[rule] for rule in point.rules if rule != (point.rule or point.rules[0])]
+    if others:
+        words += f" (also {', '.join(others)})"
+    return f"{POINT_KIND_LABELS[point.classification].split(' (')[0].capitalize()}: {words}"
 
 
 def xmr_chart(
@@ -111,16 +120,25 @@ def xmr_chart(
     unit: str,
     width: int = 720,
     height: int = 320,
+    reasons: dict[int, str] | None = None,
 ) -> SafeString:
-    """An XmR chart of ``result`` (from :func:`dashboard.spc.analyse`) over ``months``."""
+    """An XmR chart of ``result`` (from :func:`dashboard.spc.analyse`) over ``months``.
+
+    Each segment (the window, or from each change point on) has its own mean and limits; a
+    change point is drawn as a vertical line labelled with its reason (``reasons``: position in
+    ``months`` -> the reason the chair recorded)."""
+    reasons = reasons or {}
     values = [p.value for p in result.points]
     present = [v for v in values if v is not None]
     left, right, top, bottom = 64, width - 16, 16, height - 48
+    if result.change_points:
+        top = 40  # room for the change points' labels
     lines = [
         v
-        for v in (result.upper_limit, result.lower_limit, result.mean, result.target)
+        for segment in result.segments
+        for v in (segment.upper_limit, segment.lower_limit, segment.mean)
         if v is not None
-    ]
+    ] + ([result.target] if result.target is not None else [])
     if not present:
         desc = f"No values for {title} in the period."
         return mark_safe(
@@ -139,7 +157,9 @@ def xmr_chart(
     def x(i: int) -> float:
         return round(left + i * step, 1)
 
-    parts = [_svg_open(width, height, chart_id, title, _xmr_desc(title, months, result, unit))]
+    parts = [
+        _svg_open(width, height, chart_id, title, _xmr_desc(title, months, result, unit, reasons))
+    ]
     # y axis with five ticks
     for k in range(5):
         tick = lo + (hi - lo) * k / 4
@@ -157,23 +177,41 @@ def xmr_chart(
                 f'<text x="{x(i)}" y="{bottom + 18}" text-anchor="middle" font-size="11" '
                 f'fill="{DARK}">{month.strftime("%b %y")}</text>'
             )
-    if result.has_limits:
-        for value, label, dash in (
-            (result.upper_limit, "Upper process limit", "6 4"),
-            (result.lower_limit, "Lower process limit", "6 4"),
-            (result.mean, "Mean", ""),
-        ):
+    for segment in result.segments:
+        if segment.start >= n:
+            continue
+        # A segment's lines run from half a step before its first month to half a step after
+        # its last, so neighbouring segments' lines meet at the break.
+        x1 = left if segment.start == 0 else round(x(segment.start) - step / 2, 1)
+        x2 = right if segment.end >= n else round(x(segment.end - 1) + step / 2, 1)
+        if segment.has_limits:
+            drawn = (
+                (segment.upper_limit, "Upper process limit", "6 4"),
+                (segment.lower_limit, "Lower process limit", "6 4"),
+                (segment.mean, "Mean", ""),
+            )
+        elif segment.mean is not None:
+            drawn = ((segment.mean, "Mean", ""),)
+        else:
+            drawn = ()
+        for value, label, dash in drawn:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             parts.append(
-                f'<line x1="{left}" x2="{right}" y1="{y(value)}" y2="{y(value)}" '
+                f'<line x1="{x1}" x2="{x2}" y1="{y(value)}" y2="{y(value)}" '
                 f'stroke="{GREY}" stroke-width="1.5"{dash_attr}><title>{label} '
                 f"{escape(fmt_number(value, unit))}</title></line>"
             )
-    elif result.mean is not None:
-        parts.append(
-            f'<line x1="{left}" x2="{right}" y1="{y(result.mean)}" y2="{y(result.mean)}" '
-            f'stroke="{GREY}" stroke-width="1.5"/>'
-        )
+        if segment.change_point:
+            bx = round(x(segment.start) - step / 2, 1)
+            reason = reasons.get(segment.start, "")
+            label = f"Change point {month_label(months[segment.start])}"
+            parts.append(
+                f'<line x1="{bx}" x2="{bx}" y1="{top - 24}" y2="{bottom}" stroke="{DARK}" '
+                f'stroke-width="2"><title>{escape(label)}'
+                f"{escape(': ' + reason) if reason else ''}</title></line>"
+                f'<text x="{bx + 4}" y="{top - 12}" font-size="11" fill="{DARK}">'
+                f"{escape(_shorten(reason or label, 40))}</text>"
+            )
     if result.target is not None:
         ty = y(result.target)
         parts.append(
@@ -194,24 +232,64 @@ def xmr_chart(
     parts.append(
         f'<text x="{left}" y="{height - 6}" font-size="11" fill="{DARK}">'
         "Key: circle common cause; triangle improving; diamond concerning; square neither; "
-        "dashed grey process limits; red dotted target</text>"
+        "dashed grey process limits; red dotted target"
+        + ("; solid black line change point" if result.change_points else "")
+        + "</text>"
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
 
-def _xmr_desc(title: str, months: Sequence[date], result: spc.SpcResult, unit: str) -> str:
+def _shorten(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "\u2026"
+
+
+def segment_words(
+    months: Sequence[date], result: spc.SpcResult, unit: str, reasons: dict[int, str] | None = None
+) -> list[str]:
+    """Each segment's mean and limits in words; a segment after a change point says so."""
+    reasons = reasons or {}
+    words = []
+    for segment in result.segments:
+        if segment.start >= len(months):
+            continue
+        lead = ""
+        if segment.change_point:
+            reason = reasons.get(segment.start)
+            lead = f"From the change point in {month_label(months[segment.start])}" + (
+                f" ({reason})" if reason else ""
+            )
+            lead += ": "
+        if segment.has_limits:
+            body = (
+                f"mean {fmt_number(segment.mean, unit)}, process limits "
+                f"{fmt_number(segment.lower_limit, unit)} to "
+                f"{fmt_number(segment.upper_limit, unit)}."
+            )
+        else:
+            body = (
+                f"not enough data for process limits ({segment.points} of at least "
+                f"{result.min_points} points)."
+            )
+        words.append((lead + body)[0].upper() + (lead + body)[1:])
+    return words
+
+
+def _xmr_desc(
+    title: str,
+    months: Sequence[date],
+    result: spc.SpcResult,
+    unit: str,
+    reasons: dict[int, str] | None = None,
+) -> str:
     present = [(m, p) for m, p in zip(months, result.points, strict=True) if p.value is not None]
     first, last = present[0], present[-1]
     words = [
         f"{title} from {month_label(first[0])} ({fmt_number(first[1].value, unit)}) "
         f"to {month_label(last[0])} ({fmt_number(last[1].value, unit)})."
     ]
-    if result.has_limits:
-        words.append(
-            f"Mean {fmt_number(result.mean, unit)}, process limits "
-            f"{fmt_number(result.lower_limit, unit)} to {fmt_number(result.upper_limit, unit)}."
-        )
+    if result.change_points or result.has_limits:
+        words.extend(segment_words(months, result, unit, reasons))
     if result.target is not None:
         words.append(f"Target {fmt_number(result.target, unit)}.")
     special = [m for m, p in present if p.special_cause]
@@ -224,13 +302,21 @@ def _xmr_desc(title: str, months: Sequence[date], result: spc.SpcResult, unit: s
 
 
 def sparkline(
-    *, chart_id: str, title: str, values: Sequence[float | None], unit: str, months=None
+    *,
+    chart_id: str,
+    title: str,
+    values: Sequence[float | None],
+    unit: str,
+    months=None,
+    annual: bool = False,
 ) -> SafeString:
-    """A small trend line (last point marked) with a title and a description in words."""
+    """A small trend line (last point marked) with a title and a description in words;
+    ``annual``: one point per survey year (``months`` holds each year's January)."""
     width, height, pad = 120, 32, 4
     present = [v for v in values if v is not None]
+    noun = "survey years" if annual else "months"
     if len(present) < 2:
-        desc = "Not enough months with data to draw a trend."
+        desc = f"Not enough {noun} with data to draw a trend."
         return mark_safe(
             _svg_open(width, height, chart_id, title, desc, "app-sparkline")
             + f'<text x="2" y="20" font-size="11" fill="{DARK}">no trend</text></svg>'
@@ -246,10 +332,12 @@ def sparkline(
         path.append(f"{'M' if not path or values[i - 1] is None else 'L'}{xi},{y(value)}")
         last = (xi, y(value))
     span = ""
-    if months:
+    if months and annual:
+        span = f" from {months[0].year} to {months[-1].year}"
+    elif months:
         span = f" from {month_label(months[0])} to {month_label(months[-1])}"
     desc = (
-        f"Trend of {len(present)} months{span}: first {fmt_number(present[0], unit)}, "
+        f"Trend of {len(present)} {noun}{span}: first {fmt_number(present[0], unit)}, "
         f"latest {fmt_number(present[-1], unit)}, lowest {fmt_number(lo, unit)}, "
         f"highest {fmt_number(hi, unit)}."
     )

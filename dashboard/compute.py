@@ -3,9 +3,11 @@
 How a recompute works (every statement runs in the database; Python only writes the SQL):
 
 1. **Months.** Python lists the calendar months to compute and passes them as a small ``VALUES``
-   list (``months(m_start, m_end, w_end, m_year)``: first day, last day, last day of the month 12
-   months earlier, calendar year). Each dataset is joined to that list, so a statement covers the
-   whole month range at once: the number of queries does not grow with months or providers.
+   list (``months(m_start, m_end, w_end, m_year, m_year_start)``: first day, last day, last day
+   of the month 12 months earlier, calendar year and its January). Each dataset is joined to that
+   list, so a statement covers the whole month range at once: the number of queries does not
+   grow with months or providers. The staff survey is annual: one figure per survey year, at
+   January of the year, for every year with a month in the list.
 2. **One ``INSERT ... SELECT`` per dataset** (staff, staff by single band, staff months,
    establishment, activity, spend, staff survey) writes every level at once. A ``base`` CTE groups
    the dataset by provider x month x profession x band group (support = bands 2-4, registered =
@@ -126,9 +128,18 @@ def _months_cte(months: list[dt.date]) -> tuple[str, list]:
     rows, params = [], []
     for month in months:
         start = month_start(month)
-        rows.append("(%s, %s, %s, %s)")
-        params += [start, month_end(start), month_end(add_months(start, -12)), start.year]
-    return "months(m_start, m_end, w_end, m_year) AS (VALUES " + ", ".join(rows) + ")", params
+        rows.append("(%s, %s, %s, %s, %s)")
+        params += [
+            start,
+            month_end(start),
+            month_end(add_months(start, -12)),
+            start.year,
+            catalogue.annual_month(start.year),
+        ]
+    return (
+        "months(m_start, m_end, w_end, m_year, m_year_start) AS (VALUES " + ", ".join(rows) + ")",
+        params,
+    )
 
 
 # ------------------------------------------------------------------------------------- datasets
@@ -395,15 +406,17 @@ SPEND = Dataset(
     parts=(Part("bank_agency_spend_rate", "temporary", "pay_bill", None),),
 )
 
+# Annual: one figure per survey year, stored at January of the year (metrics.annual_month), for
+# every survey year with a month in the run; never repeated month by month (PRODUCT.md 3.3).
 SURVEY = Dataset(
     name="staff_survey",
     base=f"""
-    SELECT sv.provider_id AS provider_id, m.m_start AS month, 'all' AS profession,
+    SELECT sv.provider_id AS provider_id, y.m_year_start AS month, 'all' AS profession,
            'all' AS band_group,
            SUM(sv.engagement_score * sv.respondents) AS engagement,
            SUM(sv.respondents) AS respondents
     FROM {T["survey"]} sv
-    JOIN months m ON sv.year = m.m_year
+    JOIN (SELECT DISTINCT m_year, m_year_start FROM months) y ON sv.year = y.m_year
     GROUP BY 1, 2, 3, 4""",
     columns=("engagement", "respondents"),
     by_profession=False,
@@ -595,15 +608,23 @@ def compute(
             cursor.execute("SET LOCAL jit = off")  # than it saves
         if full:
             return _rebuild_and_swap(months, computed_at)
+    # Annual figures of the run's years are rewritten too, even when their January is not among
+    # the months.
+    annual = MetricValue.objects.filter(
+        metric__in=catalogue.ANNUAL_CODES,
+        month__in=sorted({catalogue.annual_month(m.year) for m in months} - set(months)),
+    )
     if full:
         MetricValue.objects.all().delete()
         org_ids = None
     elif provider_ids is None:
         MetricValue.objects.filter(month__in=months).delete()
+        annual.delete()
         org_ids = None
     else:
         org_ids = sorted(set(provider_ids) | set(ancestor_ids_of(provider_ids)))
         MetricValue.objects.filter(organisation_id__in=org_ids, month__in=months).delete()
+        annual.filter(organisation_id__in=org_ids).delete()
     rows = 0
     for dataset in DATASETS:
         rows += execute(*figures_sql(dataset, months, org_ids, computed_at))

@@ -55,10 +55,19 @@ class Metric:
     by_band: bool = False  # stored for each single band too (SINGLE_BANDS), all professions only
     description: str = ""
     scale: float = field(default=1.0)  # value = scale * numerator / denominator
+    # Annual (the staff survey): one figure per survey year, stored at January of that year
+    # (annual_month), never repeated month by month (PRODUCT.md 3.3).
+    annual: bool = False
 
     @property
     def domain_name(self) -> str:
         return DOMAINS[self.domain]
+
+    @property
+    def has_direction(self) -> bool:
+        """Whether a higher or a lower value is better: only then a target, a status and an
+        SPC assurance verdict apply (PRODUCT.md 3.3)."""
+        return self.direction in ("higher", "lower")
 
     @property
     def is_count(self) -> bool:
@@ -178,6 +187,7 @@ CATALOGUE: tuple[Metric, ...] = (
         7.0,
         ("staff_survey",),
         by_profession=False,
+        annual=True,
     ),
     _pct(
         "ethnic_minority_share",
@@ -353,6 +363,14 @@ CATALOGUE: tuple[Metric, ...] = (
 )
 
 BY_CODE: dict[str, Metric] = {metric.code: metric for metric in CATALOGUE}
+ANNUAL_CODES: tuple[str, ...] = tuple(m.code for m in CATALOGUE if m.annual)
+
+
+def annual_month(year: int):
+    """The month an annual figure of ``year`` is stored at: January of that year."""
+    import datetime as dt
+
+    return dt.date(year, 1, 1)
 
 
 def get(code: str) -> Metric:

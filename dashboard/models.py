@@ -113,3 +113,54 @@ class RecomputeRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} recompute {self.pk} ({self.status})"
+
+
+class ChangePointQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(removed_at__isnull=True)
+
+
+class ChangePoint(models.Model):
+    """A chair's change point for a metric at their organisation (PRODUCT.md 3.3): from ``month``
+    on, the XmR chart's mean and process limits are recomputed (NHSRplotthedots' rebase). It
+    applies to that organisation's charts of the metric (every profession and band group).
+
+    Removing one keeps the row, with who removed it and when, so the record stays."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="change_points"
+    )
+    metric = models.CharField(max_length=40, help_text="Code from dashboard.metrics.CATALOGUE")
+    month = models.DateField(help_text="First day of the month from which new limits start")
+    reason = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="change_points_recorded",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="change_points_removed",
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ChangePointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["month", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "metric", "month"],
+                condition=models.Q(removed_at__isnull=True),
+                name="one_active_change_point_per_month",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "metric"])]
+
+    def __str__(self):
+        return f"{self.metric} change point {self.month:%Y-%m} at {self.organisation_id}"

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from councils import selectors as councils_selectors
+from councils.scoping import covers
 
 from . import exports, pdf, selectors
 from . import metrics as catalogue
@@ -136,6 +137,7 @@ def metric(request, code, metric):
             request,
             org,
             detail=detail,
+            can_record_change_points=covers(request.user, "chair", org),
             form=form,
             query=_query(filters),
             profession_name=_profession_name(form, filters),

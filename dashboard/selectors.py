@@ -26,8 +26,8 @@ from . import charts, spc
 from . import metrics as catalogue
 from . import targets as targets_module
 from .metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
-from .models import MetricValue, RecomputeRun
-from .series import spc_series, window
+from .models import ChangePoint, MetricValue, RecomputeRun
+from .series import spc_annual_series, spc_series, window
 from .suppression import SUPPRESSED_TEXT, Shown, shown
 from .targets import EffectiveTarget
 
@@ -48,6 +48,7 @@ ASSURANCE_TAGS = {
     "consistently_fail": "orange",
     "hit_and_miss": "grey",
     "no_target": "white",
+    "not_applicable": "white",
     "insufficient_data": "white",
 }
 
@@ -123,9 +124,10 @@ class Filters:
 
 
 def available_months(org: Organisation) -> list[dt.date]:
-    """Months that have figures for ``org``, latest first (one query)."""
+    """Months that have monthly figures for ``org``, latest first (one query)."""
     return list(
         MetricValue.objects.filter(organisation=org, profession=ALL_PROFESSIONS, band_group="all")
+        .exclude(metric__in=catalogue.ANNUAL_CODES)  # a survey year's January is not a month
         .order_by("-month")
         .values_list("month", flat=True)
         .distinct()
@@ -165,6 +167,12 @@ class MetricRow:
     months: list[dt.date] = field(default_factory=list)
     series: list[float | None] = field(default_factory=list)
     trend: SafeString | str = ""
+    # change points inside the window: position in ``months`` -> (month, reason)
+    change_points: dict[int, tuple[dt.date, str]] = field(default_factory=dict)
+
+    @property
+    def change_point_reasons(self) -> dict[int, str]:
+        return {i: reason for i, (_, reason) in self.change_points.items()}
 
     @property
     def display(self) -> str:
@@ -177,7 +185,26 @@ class MetricRow:
         return charts.fmt_number(self.target, self.metric.unit)
 
     @property
+    def annual(self) -> bool:
+        """An annual metric (the staff survey): one figure per survey year."""
+        return self.metric.annual
+
+    @property
+    def period_note(self) -> str:
+        """Which survey year an annual figure is from ("" for monthly metrics)."""
+        if not self.annual or self.current is None:
+            return ""
+        return f"{self.current.month.year} staff survey"
+
+    @property
+    def years(self) -> int:
+        """Survey years with a figure (annual metrics)."""
+        return sum(1 for v in self.series if v is not None)
+
+    @property
     def status_label(self) -> str:
+        if self.status is None and self.target is not None and self.figure.value is None:
+            return "No data"
         return STATUS_LABELS[self.status]
 
     @property
@@ -194,7 +221,16 @@ class MetricRow:
 
     @property
     def variation_label(self) -> str:
+        if self.annual and self.result is not None and self.result.variation == "insufficient_data":
+            return self._not_enough_years
         return self.result.variation_label if self.result else "No data"
+
+    @property
+    def _not_enough_years(self) -> str:
+        return (
+            f"Not enough survey years for an XmR chart ({self.years} of at least "
+            f"{self.result.min_points})"
+        )
 
     @property
     def variation_tag(self) -> str:
@@ -202,6 +238,8 @@ class MetricRow:
 
     @property
     def assurance_label(self) -> str:
+        if self.annual and self.result is not None and self.result.assurance == "insufficient_data":
+            return self._not_enough_years
         return self.result.assurance_label if self.result else "No data"
 
     @property
@@ -276,42 +314,84 @@ def _metric_rows(
         return rows
     months = window(month)
     wanted = [row.metric.code for row in rows if row.applicable]
+    annual = [code for code in wanted if catalogue.get(code).annual]
     by_key: dict[tuple[str, dt.date], Figure] = {}
+    years: dict[str, list[dt.date]] = {code: [] for code in annual}
     for mv in figures(
         MetricValue.objects.filter(
+            Q(month__gte=months[0]) | Q(metric__in=annual),
             organisation=org,
             metric__in=wanted,
             profession=filters.profession,
             band_group=filters.band_group,
-            month__gte=months[0],
             month__lte=month,
-        )
+        ).order_by("month")
     ):
         by_key[(mv.metric, mv.month)] = mv
+        if mv.metric in years:
+            years[mv.metric].append(mv.month)
+    breaks = change_points_for(org, wanted, months)
     covered = covers(user, "view", org)
     for row in rows:
         if not row.applicable:
             continue
         code = row.metric.code
-        on_page = {m: shown(by_key.get((code, m)), user, org, covered=covered) for m in months}
-        series = spc_series(
-            {m: f.value for m, f in on_page.items()},
-            last=month,
-            direction=row.metric.direction,
-            target=row.target,
-        )
-        row.months, row.series, row.result = series.months, series.values, series.result
-        row.current = by_key.get((code, month))
-        row.figure = on_page[month]
+        # Annual metrics: one point per survey year up to the month's year, the latest shown.
+        if row.metric.annual:
+            on_page = {m: shown(by_key[(code, m)], user, org, covered=covered) for m in years[code]}
+            series = spc_annual_series(
+                {m: f.value for m, f in on_page.items()},
+                last=month,
+                direction=row.metric.direction,
+                target=row.target,
+            )
+            row.months, row.series, row.result = series.months, series.values, series.result
+            row.current = by_key[(code, row.months[-1])] if row.months else None
+            row.figure = on_page[row.months[-1]] if row.months else Shown(None, False)
+        else:
+            on_page = {m: shown(by_key.get((code, m)), user, org, covered=covered) for m in months}
+            row.change_points = breaks.get(code, {})
+            series = spc_series(
+                {m: f.value for m, f in on_page.items()},
+                last=month,
+                direction=row.metric.direction,
+                target=row.target,
+                change_points=[m for m, _ in row.change_points.values()],
+            )
+            row.months, row.series, row.result = series.months, series.values, series.result
+            row.current = by_key.get((code, month))
+            row.figure = on_page[month]
         row.status = targets_module.status(row.metric, row.figure.value, row.target)
         row.trend = charts.sparkline(
             chart_id=f"{chart_prefix}-{code}",
             title=f"{row.metric.name}: trend",
             values=row.series,
             unit=row.metric.unit,
-            months=months,
+            months=row.months,
+            annual=row.metric.annual,
         )
     return rows
+
+
+def change_points_for(
+    org: Organisation, metric_codes, months: list[dt.date]
+) -> dict[str, dict[int, tuple[dt.date, str]]]:
+    """The change points in force for ``org`` (one query): metric code -> position in
+    ``months`` -> (month, reason). Change points before the window change nothing in it (every
+    month shown is after them), so only those inside it are returned."""
+    if not months:
+        return {}
+    found: dict[str, dict[int, tuple[dt.date, str]]] = {}
+    position = {m: i for i, m in enumerate(months)}
+    for metric, month, reason in (
+        ChangePoint.objects.active()
+        .filter(organisation=org, metric__in=list(metric_codes), month__gt=months[0])
+        .filter(month__lte=months[-1])
+        .values_list("metric", "month", "reason")
+    ):
+        if month in position:
+            found.setdefault(metric, {})[position[month]] = (month, reason)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -459,6 +539,16 @@ class MetricDetail:
         result, unit = self.row.result, self.metric.unit
         if result is None:
             return []
+        if result.change_points:
+            lines = [
+                ("Process limits", words)
+                for words in charts.segment_words(
+                    self.row.months, result, unit, self.row.change_point_reasons
+                )
+            ]
+            if result.target is not None:
+                lines.append(("Target", charts.fmt_number(result.target, unit)))
+            return lines
         if not result.has_limits:
             return [("Process limits", result.variation_label)]
         lines = [
@@ -505,23 +595,29 @@ def metric_detail_for(
         chart_prefix="metric-trend",
     )
     chart, table = "", []
-    if row.result is not None:
+    if row.result is not None and not (row.annual and not row.result.has_limits):
         chart = charts.xmr_chart(
             chart_id=f"xmr-{metric.code}",
             title=f"{metric.name}, {org.display_name}",
             months=row.months,
             result=row.result,
             unit=metric.unit,
+            reasons=row.change_point_reasons,
         )
-        for m, point in zip(row.months, row.result.points, strict=True):
-            figure = row.series[row.months.index(m)]
+    if row.result is not None:
+        for i, (m, point) in enumerate(zip(row.months, row.result.points, strict=True)):
+            figure = row.series[i]
+            change = row.change_points.get(i)
             table.append(
                 {
                     "month": m,
+                    "change_point": change[1] if change else "",
                     "value": display(metric, Shown(figure, False))
                     if figure is not None
                     else "No data",
-                    "special": charts.point_words(point) if point.value is not None else "",
+                    "special": charts.point_words(point, row.result.trend_length)
+                    if point.value is not None
+                    else "",
                 }
             )
 
@@ -531,6 +627,8 @@ def metric_detail_for(
     root_path = org.path[:steplen]
     others = list(Organisation.objects.filter(benchmark_q(org)).order_by("name"))
     values = {}
+    # an annual metric's peers are compared on the same survey year as the organisation's own
+    peer_month = row.current.month if row.annual and row.current else month
     if month is not None and not row.note:
         values = {
             mv.organisation_id: mv
@@ -540,7 +638,7 @@ def metric_detail_for(
                     metric=metric.code,
                     profession=filters.profession,
                     band_group=filters.band_group,
-                    month=month,
+                    month=peer_month,
                 )
             )
         }
@@ -875,6 +973,7 @@ def exception_charts(card: Scorecard) -> list[tuple[MetricRow, SafeString]]:
                 result=row.result,
                 unit=row.metric.unit,
                 height=260,
+                reasons=row.change_point_reasons,
             ),
         )
         for row in card.exceptions

@@ -6,7 +6,7 @@ series here, so they judge the same months the same way."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import spc
@@ -47,9 +47,34 @@ def spc_series(
     direction: str,
     target: float | None,
     size: int = WINDOW_MONTHS,
+    change_points: Iterable[dt.date] = (),
 ) -> SpcSeries:
     """The series of ``points`` (month -> value, None where suppressed) over the ``size`` months
-    ending at ``last``, and its SPC verdicts against ``target``."""
+    ending at ``last``, and its SPC verdicts against ``target``, with new limits from each of
+    ``change_points`` (months; those at or before the window's first month, or after ``last``,
+    change nothing: every month shown is on one side of them)."""
     months = window(last, size)
     values = [points.get(month) for month in months]
+    position = {month: i for i, month in enumerate(months)}
+    breaks = sorted({position[m] for m in change_points if m in position})
+    return SpcSeries(
+        months,
+        values,
+        spc.analyse(values, direction=direction, target=target, change_points=breaks),
+    )
+
+
+def spc_annual_series(
+    points: Mapping[dt.date, float | None],
+    *,
+    last: dt.date,
+    direction: str,
+    target: float | None,
+) -> SpcSeries:
+    """An annual metric's series (the staff survey, PRODUCT.md 3.3): one point per survey year
+    (``points`` is keyed by each year's January, metrics.annual_month) up to ``last``'s year,
+    never repeated month by month; its verdicts are "not enough data" until there are as many
+    years as an XmR chart needs."""
+    months = sorted(m for m in points if m <= last)
+    values = [points[m] for m in months]
     return SpcSeries(months, values, spc.analyse(values, direction=direction, target=target))

@@ -22,7 +22,7 @@ from councils.models import Organisation
 
 from . import compute
 from . import metrics as catalogue
-from .models import RecomputeRun, Target
+from .models import ChangePoint, RecomputeRun, Target
 
 logger = logging.getLogger(__name__)
 
@@ -254,11 +254,19 @@ class TargetError(ValueError):
     pass
 
 
+NO_TARGET_REASON = (
+    "neither a higher nor a lower value is better, so it has no target and no assurance "
+    "(PRODUCT.md 3.3). Leave the box blank."
+)
+
+
 def target_set(*, organisation: Organisation, metric: str, value: float, actor) -> Target:
     """A chair's target for ``metric`` at ``organisation`` (applies to the subtree below)."""
     definition = catalogue.BY_CODE.get(metric)
     if definition is None:
         raise TargetError(f"Unknown metric {metric!r}.")
+    if definition.direction not in ("higher", "lower"):
+        raise TargetError(f"{definition.name}: {NO_TARGET_REASON}")
     if value < 0 or (definition.unit == "percent" and value > 100):
         limit = "between 0 and 100" if definition.unit == "percent" else "0 or more"
         raise TargetError(f"{definition.name}: the target must be {limit}.")
@@ -272,3 +280,40 @@ def target_clear(*, organisation: Organisation, metric: str, actor=None) -> bool
     """Remove the organisation's own target: the one above (or the default) applies again."""
     deleted, _ = Target.objects.filter(organisation=organisation, metric=metric).delete()
     return bool(deleted)
+
+
+class ChangePointError(ValueError):
+    """A change point that cannot be recorded (the message names the field and the problem)."""
+
+
+def change_point_record(
+    *, organisation: Organisation, metric: str, month: dt.date, reason: str, actor
+) -> ChangePoint:
+    """Record a change point: from ``month`` on, ``metric``'s XmR chart at ``organisation`` has
+    new limits."""
+    definition = catalogue.BY_CODE.get(metric)
+    if definition is None:
+        raise ChangePointError(f"Unknown metric {metric!r}.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ChangePointError("Reason: enter why the process changed.")
+    month = month.replace(day=1)
+    if (
+        ChangePoint.objects.active()
+        .filter(organisation=organisation, metric=metric, month=month)
+        .exists()
+    ):
+        raise ChangePointError(
+            f"Month: {definition.name} already has a change point in {month:%B %Y}."
+        )
+    return ChangePoint.objects.create(
+        organisation=organisation, metric=metric, month=month, reason=reason, recorded_by=actor
+    )
+
+
+def change_point_remove(*, change_point, actor) -> None:
+    """Remove a change point from the charts; the row keeps who removed it and when."""
+    if change_point.removed_at is None:
+        change_point.removed_at = timezone.now()
+        change_point.removed_by = actor
+        change_point.save(update_fields=["removed_at", "removed_by"])

@@ -44,9 +44,26 @@ class TargetsForm(forms.Form):
                     "max_value": f"{escaped}: the target must be 100 or less.",
                 },
             )
+            if not metric.has_direction:
+                self.fields[field_name(metric.code)].help_text = (
+                    "Neither direction is better: this metric has no target (a target set "
+                    "before can be cleared by leaving the box blank)."
+                )
             if current.own:
                 initial[field_name(metric.code)] = current.value
         self.initial = {**initial, **self.initial}
+
+    def clean(self):
+        cleaned = super().clean()
+        for metric in catalogue.CATALOGUE:
+            name = field_name(metric.code)
+            if not metric.has_direction and cleaned.get(name) is not None:
+                self.add_error(
+                    name,
+                    f"{metric.name} has no target: neither a higher nor a lower value is "
+                    "better. Leave the box blank.",
+                )
+        return cleaned
 
     def changes(self) -> tuple[dict[str, float], list[str]]:
         """(targets to set, metric codes to clear) from the cleaned data."""

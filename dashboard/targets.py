@@ -1,7 +1,8 @@
 """Targets and status (PRODUCT.md 3.2).
 
 A chair may set a target for their organisation; it applies to every organisation below unless
-one below sets its own; otherwise the metric's default target applies. Status compares a value
+one below sets its own; otherwise the metric's default target applies. Metrics where neither
+direction is better have no target at all. Status compares a value
 with its target, respecting the metric's direction: met, near (within 10% of the target,
 relative) or not met; none without a target or a value, or for metrics where neither direction
 is better. Status always has words (``STATUS_LABELS``), never colour alone.
@@ -58,10 +59,13 @@ def effective_targets_many(
     """``{org.pk: {metric code: EffectiveTarget}}`` for many organisations in one query."""
     organisations = list(organisations)
     codes = list(metrics) if metrics is not None else list(catalogue.BY_CODE)
+    # A metric where neither direction is better has no target (PRODUCT.md 3.3): a Target row
+    # for one (set before that rule) is ignored.
+    directed = [code for code in codes if catalogue.get(code).has_direction]
     paths = {path for org in organisations for path in _ancestor_paths(org)}
     found: dict[tuple[str, str], Target] = {}
     for target in Target.objects.filter(
-        organisation__path__in=paths, metric__in=codes
+        organisation__path__in=paths, metric__in=directed
     ).select_related("organisation"):
         found[(target.organisation.path, target.metric)] = target
     result: dict[int, dict[str, EffectiveTarget]] = {}

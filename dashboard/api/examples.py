@@ -77,6 +77,7 @@ SPC_EXAMPLE = {
     "mean": 4.167,
     "upper_limit": 5.764,
     "lower_limit": 2.569,
+    "change_points": [],
 }
 SPC_PROVIDER_EXAMPLE = {
     **SPC_EXAMPLE,

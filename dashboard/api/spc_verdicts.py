@@ -18,8 +18,8 @@ from councils.api import resolve_organisation
 from councils.models import Level, Organisation
 
 from .. import metrics as catalogue
-from ..models import MetricValue
-from ..series import spc_series
+from ..models import ChangePoint, MetricValue
+from ..series import spc_annual_series, spc_series
 from .examples import SPC_EXAMPLE, SPC_PROVIDER_EXAMPLE
 from .metric_values import (
     FORMAT_NOTE,
@@ -31,6 +31,11 @@ from .metric_values import (
 )
 
 # --- SPC verdicts --------------------------------------------------------------------------
+
+
+class SpcChangePointSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM: new mean and limits from this month on")
+    reason = serializers.CharField()
 
 
 class SpcVerdictSerializer(serializers.Serializer):
@@ -62,14 +67,21 @@ class SpcVerdictSerializer(serializers.Serializer):
             "hit_and_miss",
             "no_target",
             "insufficient_data",
-        ]
+        ],
+        allow_null=True,
+        help_text="None for metrics with no better direction (no target, no assurance)",
     )
-    assurance_label = serializers.CharField()
+    assurance_label = serializers.CharField(allow_null=True)
     direction = serializers.CharField()
     target = serializers.FloatField(allow_null=True)
     mean = serializers.FloatField(allow_null=True)
     upper_limit = serializers.FloatField(allow_null=True)
     lower_limit = serializers.FloatField(allow_null=True)
+    change_points = SpcChangePointSerializer(
+        many=True,
+        help_text="Change points a chair recorded inside the series: mean and limits (those "
+        "above are the latest segment's) are computed again from each",
+    )
 
 
 class SpcVerdictForm(forms.Form):
@@ -178,6 +190,13 @@ class SpcPagination(CursorPagination):
     page_size_query_description = "Organisations per page, 1 to 100 (default 10)."
 
 
+def _csv_verdict(verdict: dict) -> list:
+    """A verdict as a CSV row: change points as "YYYY-MM: reason", separated by "; "."""
+    row = dict(verdict)
+    row["change_points"] = "; ".join(f"{c['month']}: {c['reason']}" for c in row["change_points"])
+    return list(row.values())
+
+
 def _targets_for(orgs) -> dict[int, dict[str, float | None]]:
     """Each organisation's effective targets (its own, an ancestor's or the default), as the
     dashboard uses them: one query for the whole page."""
@@ -224,13 +243,27 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
     window = 24
 
     def freshness(self, queryset):
-        """Verdicts rest on the store, the targets (set, changed or removed) and the tree. No
-        Last-Modified: removing a target leaves no time behind."""
+        """Verdicts rest on the store, the targets (set, changed or removed), the change points
+        in force (only ever added or removed) and the tree. No Last-Modified: removing a target
+        leaves no time behind."""
         from ..models import Target
 
         seed, _ = store_version()
         targets = rows_version(Target.objects.all(), "set_at")
-        return f"{seed}|{targets}|{organisations_version()}", None
+        breaks = self._active_change_points()
+        version = f"{len(breaks)}|{max((pk for pk, *_ in breaks), default=None)}"
+        return f"{seed}|{targets}|{version}|{organisations_version()}", None
+
+    def _active_change_points(self) -> list[tuple]:
+        """Every change point in force, ``(pk, organisation_id, metric, month, reason)``: one
+        query per request, shared by the ETag and the verdicts (chairs record few)."""
+        if not hasattr(self, "_breaks"):
+            self._breaks = list(
+                ChangePoint.objects.active()
+                .order_by("month")
+                .values_list("pk", "organisation_id", "metric", "month", "reason")
+            )
+        return self._breaks
 
     def filter_queryset(self, queryset):
         """The organisations, through the filterset, which also says which series to judge."""
@@ -262,21 +295,42 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
             hidden = suppress(people, by_id[org_id].path)
             series.setdefault((org_id, metric), {})[month] = None if hidden else value
         targets = _targets_for(orgs)
+        breaks: dict[tuple[int, str], list[tuple[dt.date, str]]] = {}
+        for _, org_id, metric, month, reason in self._active_change_points():
+            breaks.setdefault((org_id, metric), []).append((month, reason))
         for org in orgs:
             for code in metrics:
                 points = series.get((org.pk, code))
                 if not points:
                     continue
                 yield self._verdict(
-                    org, catalogue.get(code), points, targets[org.pk], profession, band_group
+                    org,
+                    catalogue.get(code),
+                    points,
+                    targets[org.pk],
+                    profession,
+                    band_group,
+                    breaks.get((org.pk, code), []),
                 )
 
-    def _verdict(self, org, metric, points, targets, profession, band_group):
+    def _verdict(self, org, metric, points, targets, profession, band_group, breaks=()):
         target = targets.get(metric.code, metric.default_target)
-        series = spc_series(
-            points, last=max(points), direction=metric.direction, target=target, size=self.window
-        )
+        if metric.annual:  # one point per survey year, never repeated month by month
+            series = spc_annual_series(
+                points, last=max(points), direction=metric.direction, target=target
+            )
+        else:
+            series = spc_series(
+                points,
+                last=max(points),
+                direction=metric.direction,
+                target=target,
+                size=self.window,
+                change_points=[m for m, _ in breaks],
+            )
         result = series.result
+        inside = [(m, r) for m, r in breaks if series.months[0] < m <= series.months[-1]]
+        assessed = result.assurance != "not_applicable"  # no better direction: no assurance
         months = [m for m in sorted(points) if m >= series.months[0]]  # months with a row
         return {
             "organisation": org.code,
@@ -291,13 +345,14 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
             "latest_value": series.latest_value,
             "variation": result.variation,
             "variation_label": result.variation_label,
-            "assurance": result.assurance,
-            "assurance_label": result.assurance_label,
+            "assurance": result.assurance if assessed else None,
+            "assurance_label": result.assurance_label if assessed else None,
             "direction": metric.direction,
-            "target": target,
+            "target": result.target,
             "mean": result.mean,
             "upper_limit": result.upper_limit,
             "lower_limit": result.lower_limit,
+            "change_points": [{"month": m.strftime("%Y-%m"), "reason": r} for m, r in inside],
         }
 
     def csv_header(self):
@@ -312,9 +367,9 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
                 chunk.append(org)
                 if len(chunk) == 200:
                     for verdict in self._verdicts(chunk, *params):
-                        yield list(verdict.values())
+                        yield _csv_verdict(verdict)
                     chunk = []
             for verdict in self._verdicts(chunk, *params):
-                yield list(verdict.values())
+                yield _csv_verdict(verdict)
 
         return rows()

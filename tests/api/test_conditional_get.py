@@ -90,6 +90,19 @@ def _change_target(orgs):
     Target.objects.create(organisation=orgs["QF7"], metric="sickness_absence_rate", value=3.0)
 
 
+def _record_change_point(orgs):
+    import datetime as dt
+
+    from dashboard.models import ChangePoint
+
+    ChangePoint.objects.create(
+        organisation=orgs["QF7"],
+        metric="sickness_absence_rate",
+        month=dt.date(2024, 7, 1),
+        reason="New model",
+    )
+
+
 def _first_action(orgs):
     from delivery.models import Action
 
@@ -161,6 +174,7 @@ CHANGES = [
     ("/api/v1/metric-values/", {"shape": "wide", "month_from": "2025-01"}, _new_run),
     ("/api/v1/spc/", {}, _new_run),
     ("/api/v1/spc/", {"organisation": "QF7"}, _change_target),
+    ("/api/v1/spc/", {"organisation": "QF7"}, _record_change_point),
     ("/api/v1/spc/", {}, _rename_rp5),
     ("/api/v1/delivery-plans/", {}, _add_theme),
     ("/api/v1/delivery-plans/", {}, _move_action),

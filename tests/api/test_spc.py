@@ -73,8 +73,9 @@ def test_spc_pages_take_a_constant_number_of_queries(
 ):
     client = token_for("analyst", values["ENG"])
     # token (and its last use), memberships; the validators: recompute runs, the store's highest
-    # id, targets, the tree; the page: organisations, their values, their targets
-    with django_assert_max_num_queries(10):
+    # id, targets, the change points in force (shared with the page), the tree; the page:
+    # organisations, their values, their targets
+    with django_assert_max_num_queries(11):
         assert len(client.get(URL, {"page_size": 10}).json()["results"]) == 20
 
 
@@ -147,3 +148,25 @@ def test_the_filters_are_documented_in_the_schema(client, db):
         parameters["band_group"]["schema"]["enum"]
     )
     assert all(parameters[name].get("description") for name in ("metric", "band_group"))
+
+
+def test_no_assurance_or_target_for_a_metric_with_no_better_direction(token_for, tree):
+    """PRODUCT.md 3.3: ethnic minority share (all bands) has no better direction, so no target
+    and no assurance, even where a Target row was left from before that rule."""
+    from dashboard.models import Target
+
+    Target.objects.create(organisation=tree["RP5"], metric="ethnic_minority_share", value=10.0)
+    add_values(tree["RP5"], "ethnic_minority_share", base=12.0)
+    client = token_for("analyst", tree["RP5"])
+    (verdict,) = client.get(URL, {"organisation": "RP5", "metric": "ethnic_minority_share"}).json()[
+        "results"
+    ]
+    assert verdict["direction"] == "neither"
+    assert verdict["target"] is None
+    assert verdict["assurance"] is None
+    assert verdict["assurance_label"] is None
+    assert verdict["variation"] in (
+        "common_cause",
+        "special_cause_neither_high",
+        "special_cause_neither_low",
+    )

@@ -7,12 +7,14 @@ started and left within the year) and G (left on 31 March 2025, so not in post t
 bank staff and counts nowhere but sickness and training; F starts after March.
 """
 
+import datetime as dt
+
 import pytest
 
 from dashboard import metrics as catalogue
 from dashboard import services
 from dashboard.models import MetricValue
-from tests.dashboard.conftest import figure
+from tests.dashboard.conftest import MARCH, figure
 
 
 @pytest.fixture
@@ -67,7 +69,9 @@ def parts(org, metric, **kw):
     ],
 )
 def test_each_metric_matches_the_hand_computed_value(computed, tree, metric, expected):
-    numerator, denominator, value, people = parts(tree["RP5"], metric)
+    # the staff survey is annual: its 2025 figure is stored once, at January 2025
+    month = dt.date(2025, 1, 1) if catalogue.get(metric).annual else MARCH
+    numerator, denominator, value, people = parts(tree["RP5"], metric, month=month)
     assert numerator == pytest.approx(expected[0])
     assert denominator == (None if expected[1] is None else pytest.approx(expected[1]))
     assert value == pytest.approx(expected[2])
@@ -132,10 +136,33 @@ def test_professions_are_stored_separately_and_together(computed, tree):
 
 def test_engagement_uses_the_survey_year_and_weights_by_respondents(computed, tree):
     # (7.0 x 10 + 8.0 x 30) / 40, not the mean of 7.0 and 8.0
-    numerator, denominator, value, _ = parts(tree["QF7-DON"], "staff_engagement_score")
+    january = dt.date(2025, 1, 1)
+    numerator, denominator, value, _ = parts(
+        tree["QF7-DON"], "staff_engagement_score", month=january
+    )
     assert (numerator, denominator) == (310, 40)
     assert value == pytest.approx(7.75)
-    assert figure(tree["QF7-DON"], "staff_engagement_score", profession="physiotherapist") is None
+    assert (
+        figure(
+            tree["QF7-DON"], "staff_engagement_score", profession="physiotherapist", month=january
+        )
+        is None
+    )
+
+
+def test_the_staff_survey_is_stored_once_per_survey_year_not_month_by_month(computed, tree):
+    """PRODUCT.md 3.3: annual figures are never repeated month by month. The 2025 survey gives
+    one row per organisation, at January 2025 (metrics.annual_month), whatever months the run
+    covers."""
+    rows = MetricValue.objects.filter(organisation=tree["RP5"], metric="staff_engagement_score")
+    assert list(rows.values_list("month", flat=True)) == [dt.date(2025, 1, 1)]
+    # an incremental run over months other than January rewrites the year's figure, once
+    from django.utils import timezone
+
+    from dashboard import compute
+
+    compute.compute(months=[MARCH], provider_ids=[tree["RP5"].pk], computed_at=timezone.now())
+    assert list(rows.values_list("month", "value")) == [(dt.date(2025, 1, 1), 7.0)]
 
 
 def test_stored_values_follow_the_catalogue_rule(computed):

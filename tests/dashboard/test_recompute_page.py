@@ -102,3 +102,18 @@ def test_the_catalogue_lists_every_metric_with_its_definition(
 def test_the_catalogue_needs_a_sign_in(client, db):
     response = client.get(reverse("dashboard:catalogue"))
     assert response.status_code == 302
+
+
+def test_the_catalogue_explains_the_spc_rules_and_change_points(tree, client_for, settings):
+    """README and /metrics/ describe the SPC rules and change points in plain words; the trend
+    length shown is the setting in force."""
+    settings.SPC_TREND_LENGTH = 6
+    text = client_for("viewer", tree["RP5"]).get(reverse("dashboard:catalogue")).content.decode()
+    assert 'id="spc-rules"' in text
+    assert "6 or more months in a row each higher than the one before" in text
+    assert "7 or more months in a row on the same side of the mean" in text
+    assert "outside the limits, then trend, then two of three, then shift" in text
+    assert "A target exactly on a limit is hit and miss." in text
+    assert "have no target, no status and no assurance" in text
+    assert '<h3 class="nhsuk-heading-m">Change points</h3>' in text
+    assert "Annual: one figure per survey year" in text

@@ -124,13 +124,41 @@ def test_target_set_refuses_impossible_values(tree, make_user):
         )
     with pytest.raises(services.TargetError, match="Unknown metric"):
         services.target_set(organisation=tree["QF7"], metric="nope", value=1, actor=None)
+    with pytest.raises(services.TargetError, match="has no target|no target"):
+        services.target_set(
+            organisation=tree["QF7"], metric="ethnic_minority_share", value=10, actor=None
+        )
+    assert not Target.objects.filter(metric="ethnic_minority_share").exists()
+
+
+def test_a_chair_cannot_set_a_target_where_neither_direction_is_better(tree, client_for):
+    """PRODUCT.md 3.3: metrics with no better direction have no target status and no
+    assurance, so the form refuses a target for one, naming it, and saves nothing."""
+    client = client_for("chair", tree["QF7"])
+    url = reverse("dashboard:targets", kwargs={"code": "QF7"})
+    response = client.post(
+        url, {"target_ethnic_minority_share": "20", "target_appraisal_rate": "85"}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert (
+        "Ethnic minority share, all bands % has no target: neither a higher nor a lower value "
+        "is better. Leave the box blank." in text
+    )
+    assert not Target.objects.exists()
+
+
+def test_a_target_left_on_a_metric_without_direction_is_ignored(tree):
+    set_target(tree["QF7"], "support_workforce_share", 30)
+    found = targets.effective_target(tree["RP5"], "support_workforce_share")
+    assert (found.value, found.source) == (None, "No target")
 
 
 def test_the_targets_page_has_a_constant_number_of_queries(
     tree, client_for, django_assert_max_num_queries
 ):
     client = client_for("chair", tree["QF7"])
-    for metric in list(catalogue.BY_CODE)[:10]:
+    for metric in [m.code for m in catalogue.CATALOGUE if m.has_direction][:10]:
         set_target(tree["QF7"], metric, 50)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("dashboard:targets", kwargs={"code": "QF7"})).status_code == 200
