@@ -33,7 +33,8 @@ class RequireMFAMiddleware:
 
     Pages redirect to the set-up page; the API (signed in through the session) answers a 403
     problem instead. An API token's owner is checked by the token authentication
-    (ahpportal.api.authentication.BearerTokenAuthentication), since a token request has no session user.
+    (ahpportal.api.authentication.BearerTokenAuthentication), since a token request has no
+    session user.
     """
 
     def __init__(self, get_response):
