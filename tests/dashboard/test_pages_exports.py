@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -141,8 +142,13 @@ def test_the_board_report_prints_to_a4(tree, figures, client_for):
     page = client_for("chair", tree["QF7"]).get(_url("dashboard:board_report", tree["QF7"]))
     page = page.content.decode()
     head = page[: page.index("</head>")]
-    assert "@media print" in head and "size: A4" in head
-    assert "break-inside: avoid" in head
+    # The print layout is a stylesheet of its own (no inline style under the CSP).
+    assert "dashboard/board-report" in head and 'rel="stylesheet"' in head
+    css = finders.find("dashboard/board-report.css")
+    with open(css, encoding="utf-8") as f:
+        css = f.read()
+    assert "@media print" in css and "size: A4" in css
+    assert "break-inside: avoid" in css
 
 
 @pytest.mark.parametrize(
