@@ -14,7 +14,7 @@ from ahpportal.api.conditional import organisations_version, rows_version
 from ahpportal.api.pagination import CursorPagination
 from ahpportal.api.schema import documented
 from ahpportal.api.viewsets import ScopedListMixin, ScopedViewSet
-from councils.api import resolve_organisation
+from councils.api import level_filter, organisation_filter, resolve_organisation, subtree_filter
 from councils.models import Level, Organisation
 
 from .. import metrics as catalogue
@@ -26,6 +26,8 @@ from .metric_values import (
     METRIC_CODES,
     _profession_codes,
     _Suppressor,
+    domain_filter,
+    metric_filter,
     parse_month,
     store_version,
 )
@@ -129,24 +131,11 @@ class SpcVerdictFilter(django_filters.FilterSet):
     """Which organisations (``organisation``, ``subtree``, ``level``) and which of their series
     (``metric``, ``domain``, ``profession``, ``band_group``, ``month_to``) to judge."""
 
-    organisation = django_filters.CharFilter(
-        method="filter_organisation",
-        help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
-        "everything below it.",
-    )
-    subtree = django_filters.BooleanFilter(
-        method="filter_series", help_text="With organisation: include everything below it."
-    )
-    level = django_filters.ChoiceFilter(choices=Level.choices, help_text="Only this level.")
-    metric = django_filters.CharFilter(
-        method="filter_series",
-        help_text="Metric code, or several separated by commas (default: every metric).",
-    )
-    domain = django_filters.ChoiceFilter(
-        method="filter_series",
-        choices=list(catalogue.DOMAINS.items()),
-        help_text="Only metrics of this domain.",
-    )
+    organisation = organisation_filter()
+    subtree = subtree_filter("filter_series")
+    level = level_filter()
+    metric = metric_filter("filter_series", " (default: every metric)")
+    domain = domain_filter("filter_series")
     profession = django_filters.CharFilter(
         method="filter_series", help_text='One profession code; default "all" (every profession).'
     )

@@ -405,3 +405,13 @@ def _import_newer_than(org: Organisation, computed_at) -> bool:
         status=ImportRun.Status.COMMITTED,
         committed_at__gt=computed_at,
     ).exists()
+
+
+def page_data(cls, *, org: Organisation, stamps, **fields):
+    """A page's data (``cls``, a dataclass with ``computed_at`` and ``freshness``): ``fields``,
+    when its figures were computed (the latest of ``stamps``) and the freshness note."""
+    stamps = [stamp for stamp in stamps if stamp]
+    computed_at = max(stamps) if stamps else None
+    return cls(
+        org=org, computed_at=computed_at, freshness=freshness_note(org, computed_at), **fields
+    )

@@ -21,7 +21,7 @@ from .common import (
     available_months,
     display,
     figures,
-    freshness_note,
+    page_data,
     resolve_month,
 )
 
@@ -178,9 +178,10 @@ def diversity_for(
             bars=[(b.label, b.figure.value) for b in shown_bands],
             overall=overall.figure.value if overall else None,
         )
-    computed_at = max(computed) if computed else None
-    return Diversity(
+    return page_data(
+        Diversity,
         org=org,
+        stamps=computed,
         filters=filters,
         month=month,
         months=months,
@@ -189,8 +190,6 @@ def diversity_for(
         groups=groups,
         disability=_disability_rows(disability),
         chart=chart,
-        computed_at=computed_at,
-        freshness=freshness_note(org, computed_at),
     )
 
 

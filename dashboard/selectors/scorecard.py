@@ -14,7 +14,7 @@ from .common import (
     _metric_rows,
     _targets,
     available_months,
-    freshness_note,
+    page_data,
     resolve_month,
 )
 
@@ -66,14 +66,12 @@ def scorecard_for(
         (code, name, [by_code[m.code] for m in metric_list])
         for code, name, metric_list in catalogue.by_domain()
     ]
-    stamps = [row.computed_at for row in rows if row.computed_at]
-    computed_at = max(stamps) if stamps else None
-    return Scorecard(
+    return page_data(
+        Scorecard,
         org=org,
+        stamps=[row.computed_at for row in rows],
         filters=filters,
         month=month,
         months=months,
         domains=domains,
-        computed_at=computed_at,
-        freshness=freshness_note(org, computed_at),
     )

@@ -20,7 +20,7 @@ from .common import (
     available_months,
     display,
     figures,
-    freshness_note,
+    page_data,
     resolve_month,
 )
 
@@ -114,18 +114,14 @@ def supply_for(
             for m in table_metrics
         ]
         professions.append(ProfessionSupply(profession=p, in_post=in_post, cells=cells))
-    stamps = [r.computed_at for r in totals if r.computed_at] + [
-        mv.computed_at for mv in found.values()
-    ]
-    computed_at = max(stamps) if stamps else None
-    return Supply(
+    return page_data(
+        Supply,
         org=org,
+        stamps=[r.computed_at for r in totals] + [mv.computed_at for mv in found.values()],
         filters=all_filters,
         month=month,
         months=months,
         totals=totals,
         professions=professions,
         metrics=table_metrics,
-        computed_at=computed_at,
-        freshness=freshness_note(org, computed_at),
     )
