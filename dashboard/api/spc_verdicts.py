@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 import django_filters
 from django import forms
@@ -18,6 +19,7 @@ from councils.api import level_filter, organisation_filter, resolve_organisation
 from councils.models import Level, Organisation
 
 from .. import metrics as catalogue
+from .. import spc
 from ..models import ChangePoint, MetricValue
 from ..series import spc_annual_series, spc_series
 from .examples import SPC_EXAMPLE, SPC_PROVIDER_EXAMPLE
@@ -51,25 +53,11 @@ class SpcVerdictSerializer(serializers.Serializer):
     last_month = serializers.CharField(allow_null=True)
     points = serializers.IntegerField(help_text="Months with a value (suppressed ones excluded)")
     latest_value = serializers.FloatField(allow_null=True)
-    variation = serializers.ChoiceField(
-        choices=[
-            "special_cause_improving",
-            "special_cause_concerning",
-            "special_cause_neither_high",
-            "special_cause_neither_low",
-            "common_cause",
-            "insufficient_data",
-        ]
-    )
+    variation = serializers.ChoiceField(choices=list(get_args(spc.Variation)))
     variation_label = serializers.CharField()
     assurance = serializers.ChoiceField(
-        choices=[
-            "consistently_pass",
-            "consistently_fail",
-            "hit_and_miss",
-            "no_target",
-            "insufficient_data",
-        ],
+        # "not_applicable" (no better direction) is given as null
+        choices=[a for a in get_args(spc.Assurance) if a != "not_applicable"],
         allow_null=True,
         help_text="None for metrics with no better direction (no target, no assurance)",
     )
