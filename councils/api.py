@@ -41,8 +41,31 @@ def resolve_organisation(request, code: str, action: str = "analyse") -> Organis
     return get_in_scope_or_404(Organisation, request.user, action, code=code)
 
 
+def organisation_filter(method: str = "filter_organisation") -> django_filters.CharFilter:
+    """The ``organisation`` filter of a list: a code in the caller's scope (404 otherwise)."""
+    return django_filters.CharFilter(
+        method=method,
+        help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
+        "everything below it.",
+    )
+
+
+def subtree_filter(method: str = "filter_subtree") -> django_filters.BooleanFilter:
+    """The ``subtree`` filter that goes with :func:`organisation_filter`."""
+    return django_filters.BooleanFilter(
+        method=method, help_text="With organisation: include everything below it."
+    )
+
+
+def level_filter(field_name: str | None = None) -> django_filters.ChoiceFilter:
+    """The ``level`` filter (of the organisation at ``field_name``, default the row itself)."""
+    return django_filters.ChoiceFilter(
+        field_name=field_name, choices=Level.choices, help_text="Only this level."
+    )
+
+
 class OrganisationFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(choices=Level.choices, help_text="Only this level.")
+    level = level_filter()
     parent = django_filters.CharFilter(
         method="filter_parent",
         help_text="Code of an organisation in your scope: only its direct children.",
@@ -130,14 +153,8 @@ class OrganisationScopedFilter(django_filters.FilterSet):
 
     organisation_field = "organisation"
 
-    organisation = django_filters.CharFilter(
-        method="filter_organisation",
-        help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
-        "everything below it.",
-    )
-    subtree = django_filters.BooleanFilter(
-        method="filter_subtree", help_text="With organisation: include everything below it."
-    )
+    organisation = organisation_filter()
+    subtree = subtree_filter()
 
     def filter_subtree(self, queryset, name, value):
         return queryset

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from .pages import urlpatterns as page_urlpatterns
 from .views import (
+    board_report,
+    board_report_pdf,
     catalogue_page,
     change_point_remove,
     change_points,
+    diversity,
+    metric,
     recompute,
     run_status,
+    scorecard,
+    scorecard_csv,
+    scorecard_xlsx,
+    supply,
     targets,
 )
 
@@ -27,4 +34,12 @@ urlpatterns = [
         change_point_remove,
         name="change_point_remove",
     ),
-] + page_urlpatterns
+    path("org/<str:code>/dashboard/", scorecard, name="scorecard"),
+    path("org/<str:code>/dashboard/export.csv", scorecard_csv, name="scorecard_csv"),
+    path("org/<str:code>/dashboard/export.xlsx", scorecard_xlsx, name="scorecard_xlsx"),
+    path("org/<str:code>/dashboard/board-report/", board_report, name="board_report"),
+    path("org/<str:code>/dashboard/board-report.pdf", board_report_pdf, name="board_report_pdf"),
+    path("org/<str:code>/dashboard/diversity/", diversity, name="diversity"),
+    path("org/<str:code>/dashboard/supply/", supply, name="supply"),
+    path("org/<str:code>/dashboard/<slug:metric>/", metric, name="metric"),
+]

@@ -1,25 +1,31 @@
-"""Views of the metrics engine: the catalogue, chairs' targets and on-demand recompute.
+"""The Quality Dashboard's views: the scorecard, metric page, diversity, supply, exports and
+board report; the catalogue, chairs' targets and change points, and on-demand recompute.
 
-The scorecard and metric pages live in ``dashboard/pages.py``.
+Each page checks scope on its first line (out of scope is 404), parses the filters from the URL,
+calls one selector and renders. Pages read only the MetricValue store.
 """
+
+from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
 
 from councils import selectors as org_selectors
-from councils.scoping import get_in_scope_or_404
+from councils.scoping import covers, get_in_scope_or_404
 
-from . import compute, selectors, services, spc
+from . import compute, exports, pdf, selectors, services, spc
 from . import metrics as catalogue
 from . import targets as target_rules
-from .change_point_forms import ChangePointForm
+from .forms import ChangePointForm, FilterForm, TargetsForm
+from .metrics import ALL_PROFESSIONS
 from .models import ChangePoint, RecomputeRun
-from .target_forms import TargetsForm
 
 
 @login_required
@@ -202,3 +208,186 @@ def change_point_remove(request, code, metric, pk):
         "limits no longer break there. The record of it is kept.",
     )
     return redirect(reverse("dashboard:change_points", args=[org.code, definition.code]))
+
+
+def _filters(request, months, **options) -> tuple[FilterForm, selectors.Filters]:
+    form = FilterForm(request.GET or None, months=months, **options)
+    if form.is_bound:
+        form.is_valid()
+    return form, form.filters()
+
+
+def _org(request, code):
+    return org_selectors.organisation_for(request.user, code, "view")
+
+
+def _metric(code: str):
+    try:
+        return catalogue.get(code)
+    except KeyError:
+        raise Http404("No such metric.") from None
+
+
+def _context(request, org, **extra):
+    return {"org": org, "breadcrumb": org_selectors.breadcrumb(request.user, org), **extra}
+
+
+def _query(filters: selectors.Filters) -> str:
+    params = filters.query()
+    return f"?{urlencode(params)}" if params else ""
+
+
+@login_required
+@require_GET
+def scorecard(request, code):
+    org = _org(request, code)
+    months = selectors.available_months(org)
+    form, filters = _filters(request, months)
+    card = selectors.scorecard_for(request.user, org, filters, months)
+    children = list(org_selectors.children_of(org).order_by("name"))
+    return render(
+        request,
+        "dashboard/scorecard.html",
+        _context(
+            request,
+            org,
+            card=card,
+            form=form,
+            children=children,
+            query=_query(filters),
+            profession_name=_profession_name(form, filters),
+        ),
+    )
+
+
+def _profession_name(form, filters) -> str:
+    if filters.profession == ALL_PROFESSIONS or "profession" not in form.fields:
+        return "All professions"
+    return dict(form.fields["profession"].choices).get(filters.profession, filters.profession)
+
+
+@login_required
+@require_GET
+def metric(request, code, metric):
+    org = _org(request, code)
+    definition = _metric(metric)
+    months = selectors.available_months(org)
+    form, filters = _filters(request, months)
+    detail = selectors.metric_detail_for(request.user, org, definition, filters, months)
+    return render(
+        request,
+        "dashboard/metric.html",
+        _context(
+            request,
+            org,
+            detail=detail,
+            can_record_change_points=covers(request.user, "chair", org),
+            form=form,
+            query=_query(filters),
+            profession_name=_profession_name(form, filters),
+        ),
+    )
+
+
+@login_required
+@require_GET
+def diversity(request, code):
+    org = _org(request, code)
+    months = selectors.available_months(org)
+    form, filters = _filters(request, months, with_band_group=False)
+    data = selectors.diversity_for(request.user, org, filters, months)
+    return render(
+        request,
+        "dashboard/diversity.html",
+        _context(
+            request,
+            org,
+            data=data,
+            form=form,
+            query=_query(filters),
+            profession_name=_profession_name(form, filters),
+            all_professions_query=urlencode(selectors.Filters(month=filters.month).query()),
+        ),
+    )
+
+
+@login_required
+@require_GET
+def supply(request, code):
+    org = _org(request, code)
+    months = selectors.available_months(org)
+    form, filters = _filters(request, months, with_profession=False, with_band_group=False)
+    data = selectors.supply_for(request.user, org, filters, months)
+    return render(
+        request,
+        "dashboard/supply.html",
+        _context(request, org, data=data, form=form, query=_query(filters)),
+    )
+
+
+def _scorecard_for_export(request, code):
+    org = _org(request, code)
+    months = selectors.available_months(org)
+    form, filters = _filters(request, months)
+    card = selectors.scorecard_for(request.user, org, filters, months)
+    return card, _profession_name(form, filters)
+
+
+@login_required
+@require_GET
+def scorecard_csv(request, code):
+    card, profession_name = _scorecard_for_export(request, code)
+    return exports.scorecard_csv(card, profession_name=profession_name)
+
+
+@login_required
+@require_GET
+def scorecard_xlsx(request, code):
+    card, profession_name = _scorecard_for_export(request, code)
+    return exports.scorecard_xlsx(card, profession_name=profession_name)
+
+
+def _board_report_context(request, code):
+    org = _org(request, code)
+    months = selectors.available_months(org)
+    form, filters = _filters(request, months)
+    card = selectors.scorecard_for(request.user, org, filters, months)
+    return _context(
+        request,
+        org,
+        card=card,
+        exception_charts=selectors.exception_charts(card),
+        form=form,
+        query=_query(filters),
+        profession_name=_profession_name(form, filters),
+        pdf_available=pdf.available(),
+    )
+
+
+@login_required
+@require_GET
+def board_report(request, code):
+    return render(request, "dashboard/board_report.html", _board_report_context(request, code))
+
+
+@login_required
+@require_GET
+def board_report_pdf(request, code):
+    """The board report as an A4 PDF download (the same page, laid out for print)."""
+    context = _board_report_context(request, code)
+    if not context["pdf_available"]:
+        return HttpResponse(
+            "PDF downloads are not available on this server: open the board report and use "
+            "your browser's print command to save it as a PDF.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    html = render_to_string("dashboard/board_report.html", {**context, "as_pdf": True}, request)
+    document = pdf.render(html, base_url=request.build_absolute_uri("/"))
+    card = context["card"]
+    month = f"-{card.month:%Y-%m}" if card.month else ""
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="board-report-{context["org"].code}{month}.pdf"'
+    )
+    return response

@@ -20,7 +20,7 @@ from ahpportal.api.conditional import organisations_version
 from ahpportal.api.renderers import csv_response
 from ahpportal.api.schema import documented, response_example
 from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
-from councils.api import resolve_organisation
+from councils.api import level_filter, organisation_filter, resolve_organisation, subtree_filter
 from councils.models import Level
 from workforce.csv_safety import safe_cell
 
@@ -61,29 +61,30 @@ def _profession_codes() -> list[str]:
     return [catalogue.ALL_PROFESSIONS, *Profession.objects.values_list("code", flat=True)]
 
 
+def metric_filter(method: str, default: str = "") -> django_filters.CharFilter:
+    """The ``metric`` filter of metric values and SPC verdicts (``default`` says what none is)."""
+    return django_filters.CharFilter(
+        method=method, help_text=f"Metric code, or several separated by commas{default}."
+    )
+
+
+def domain_filter(method: str) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        method=method,
+        choices=list(catalogue.DOMAINS.items()),
+        help_text="Only metrics of this domain.",
+    )
+
+
 class MetricValueFilter(django_filters.FilterSet):
     """Filters of metric values and SPC verdicts. ``profession`` and ``band_group`` default to
     ``all`` (the all-professions, all-bands figure the dashboard shows); ``*`` takes every one."""
 
-    organisation = django_filters.CharFilter(
-        method="filter_organisation",
-        help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
-        "everything below it.",
-    )
-    subtree = django_filters.BooleanFilter(
-        method="filter_noop", help_text="With organisation: include everything below it."
-    )
-    level = django_filters.ChoiceFilter(
-        field_name="organisation__level", choices=Level.choices, help_text="Only this level."
-    )
-    metric = django_filters.CharFilter(
-        method="filter_metric", help_text="Metric code, or several separated by commas."
-    )
-    domain = django_filters.ChoiceFilter(
-        method="filter_domain",
-        choices=list(catalogue.DOMAINS.items()),
-        help_text="Only metrics of this domain.",
-    )
+    organisation = organisation_filter()
+    subtree = subtree_filter("filter_noop")
+    level = level_filter("organisation__level")
+    metric = metric_filter("filter_metric")
+    domain = domain_filter("filter_domain")
     profession = django_filters.CharFilter(
         method="filter_profession",
         help_text='Profession code(s), comma-separated; default "all"; "*" for every one.',

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 import django_filters
 from django import forms
@@ -14,10 +15,11 @@ from ahpportal.api.conditional import organisations_version, rows_version
 from ahpportal.api.pagination import CursorPagination
 from ahpportal.api.schema import documented
 from ahpportal.api.viewsets import ScopedListMixin, ScopedViewSet
-from councils.api import resolve_organisation
+from councils.api import level_filter, organisation_filter, resolve_organisation, subtree_filter
 from councils.models import Level, Organisation
 
 from .. import metrics as catalogue
+from .. import spc
 from ..models import ChangePoint, MetricValue
 from ..series import spc_annual_series, spc_series
 from .examples import SPC_EXAMPLE, SPC_PROVIDER_EXAMPLE
@@ -26,6 +28,8 @@ from .metric_values import (
     METRIC_CODES,
     _profession_codes,
     _Suppressor,
+    domain_filter,
+    metric_filter,
     parse_month,
     store_version,
 )
@@ -49,25 +53,11 @@ class SpcVerdictSerializer(serializers.Serializer):
     last_month = serializers.CharField(allow_null=True)
     points = serializers.IntegerField(help_text="Months with a value (suppressed ones excluded)")
     latest_value = serializers.FloatField(allow_null=True)
-    variation = serializers.ChoiceField(
-        choices=[
-            "special_cause_improving",
-            "special_cause_concerning",
-            "special_cause_neither_high",
-            "special_cause_neither_low",
-            "common_cause",
-            "insufficient_data",
-        ]
-    )
+    variation = serializers.ChoiceField(choices=list(get_args(spc.Variation)))
     variation_label = serializers.CharField()
     assurance = serializers.ChoiceField(
-        choices=[
-            "consistently_pass",
-            "consistently_fail",
-            "hit_and_miss",
-            "no_target",
-            "insufficient_data",
-        ],
+        # "not_applicable" (no better direction) is given as null
+        choices=[a for a in get_args(spc.Assurance) if a != "not_applicable"],
         allow_null=True,
         help_text="None for metrics with no better direction (no target, no assurance)",
     )
@@ -129,24 +119,11 @@ class SpcVerdictFilter(django_filters.FilterSet):
     """Which organisations (``organisation``, ``subtree``, ``level``) and which of their series
     (``metric``, ``domain``, ``profession``, ``band_group``, ``month_to``) to judge."""
 
-    organisation = django_filters.CharFilter(
-        method="filter_organisation",
-        help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
-        "everything below it.",
-    )
-    subtree = django_filters.BooleanFilter(
-        method="filter_series", help_text="With organisation: include everything below it."
-    )
-    level = django_filters.ChoiceFilter(choices=Level.choices, help_text="Only this level.")
-    metric = django_filters.CharFilter(
-        method="filter_series",
-        help_text="Metric code, or several separated by commas (default: every metric).",
-    )
-    domain = django_filters.ChoiceFilter(
-        method="filter_series",
-        choices=list(catalogue.DOMAINS.items()),
-        help_text="Only metrics of this domain.",
-    )
+    organisation = organisation_filter()
+    subtree = subtree_filter("filter_series")
+    level = level_filter()
+    metric = metric_filter("filter_series", " (default: every metric)")
+    domain = domain_filter("filter_series")
     profession = django_filters.CharFilter(
         method="filter_series", help_text='One profession code; default "all" (every profession).'
     )

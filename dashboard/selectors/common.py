@@ -1,0 +1,417 @@
+"""What every page of the Quality Dashboard reads: figures, filters and months, targets, one
+metric's row (latest value, target status, SPC series and sparkline), change points and the
+freshness note."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.safestring import SafeString
+
+from councils.models import Organisation
+from councils.scoping import covers
+
+from .. import charts, spc
+from .. import metrics as catalogue
+from .. import targets as targets_module
+from ..metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
+from ..models import ChangePoint, MetricValue, RecomputeRun
+from ..series import spc_annual_series, spc_series, window
+from ..suppression import SUPPRESSED_TEXT, Shown, shown
+from ..targets import EffectiveTarget
+
+STATUS_LABELS = {**targets_module.STATUS_LABELS, None: "No target"}
+STATUS_TAGS = {"met": "green", "near": "yellow", "not_met": "red", None: "grey"}
+STATUS_ICONS = {"met": "\u2713", "near": "\u2248", "not_met": "\u2717", None: "\u2013"}
+
+VARIATION_TAGS = {
+    "special_cause_improving": "blue",
+    "special_cause_concerning": "orange",
+    "special_cause_neither_high": "purple",
+    "special_cause_neither_low": "purple",
+    "common_cause": "grey",
+    "insufficient_data": "white",
+}
+ASSURANCE_TAGS = {
+    "consistently_pass": "blue",
+    "consistently_fail": "orange",
+    "hit_and_miss": "grey",
+    "no_target": "white",
+    "not_applicable": "white",
+    "insufficient_data": "white",
+}
+
+
+@dataclass(slots=True)
+class Figure:
+    """One stored MetricValue row as the pages read it (a plain tuple, no model instance)."""
+
+    organisation_id: int
+    metric: str
+    profession: str
+    band_group: str
+    month: dt.date
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    people: int | None
+    providers_reporting: int
+    providers_total: int
+    computed_at: dt.datetime
+
+
+FIGURE_FIELDS = tuple(Figure.__dataclass_fields__)
+
+
+def figures(queryset):
+    """Read MetricValue rows as :class:`Figure` (values_list: no model instances)."""
+    return (Figure(*row) for row in queryset.values_list(*FIGURE_FIELDS))
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters and months
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user picked (already validated); ``month`` None means the latest month."""
+
+    month: dt.date | None = None
+    profession: str = ALL_PROFESSIONS
+    band_group: str = "all"
+
+    @property
+    def band_group_name(self) -> str:
+        return BAND_GROUPS.get(self.band_group, self.band_group)
+
+    def query(self, month: dt.date | None = None) -> dict[str, str]:
+        """The filters as GET parameters, for links that keep them."""
+        params = {}
+        month = month or self.month
+        if month:
+            params["month"] = month.strftime("%Y-%m")
+        if self.profession != ALL_PROFESSIONS:
+            params["profession"] = self.profession
+        if self.band_group != "all":
+            params["band_group"] = self.band_group
+        return params
+
+
+def available_months(org: Organisation) -> list[dt.date]:
+    """Months that have monthly figures for ``org``, latest first (one query)."""
+    return list(
+        MetricValue.objects.filter(organisation=org, profession=ALL_PROFESSIONS, band_group="all")
+        .exclude(metric__in=catalogue.ANNUAL_CODES)  # a survey year's January is not a month
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+
+
+def resolve_month(filters: Filters, months: list[dt.date]) -> dt.date | None:
+    if filters.month is not None:
+        return filters.month
+    return months[0] if months else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets (the engine's dashboard/targets.py holds the rule; this adapts to it)
+
+
+def _targets(org: Organisation) -> dict[str, EffectiveTarget]:
+    """Effective target per metric code for ``org`` (one query)."""
+    return targets_module.effective_targets_many([org])[org.pk]
+
+
+# ---------------------------------------------------------------------------------------------
+# One metric's row
+
+
+@dataclass
+class MetricRow:
+    metric: Metric
+    applicable: bool
+    note: str = ""
+    current: Figure | None = None
+    figure: Shown = field(default_factory=lambda: Shown(None, False))
+    target: float | None = None
+    target_source: str = ""
+    status: str | None = None
+    result: spc.SpcResult | None = None
+    months: list[dt.date] = field(default_factory=list)
+    series: list[float | None] = field(default_factory=list)
+    trend: SafeString | str = ""
+    # change points inside the window: position in ``months`` -> (month, reason)
+    change_points: dict[int, tuple[dt.date, str]] = field(default_factory=dict)
+
+    @property
+    def change_point_reasons(self) -> dict[int, str]:
+        return {i: reason for i, (_, reason) in self.change_points.items()}
+
+    @property
+    def display(self) -> str:
+        return display(self.metric, self.figure)
+
+    @property
+    def target_display(self) -> str:
+        if self.target is None:
+            return "none set"
+        return charts.fmt_number(self.target, self.metric.unit)
+
+    @property
+    def annual(self) -> bool:
+        """An annual metric (the staff survey): one figure per survey year."""
+        return self.metric.annual
+
+    @property
+    def period_note(self) -> str:
+        """Which survey year an annual figure is from ("" for monthly metrics)."""
+        if not self.annual or self.current is None:
+            return ""
+        return f"{self.current.month.year} staff survey"
+
+    @property
+    def years(self) -> int:
+        """Survey years with a figure (annual metrics)."""
+        return sum(1 for v in self.series if v is not None)
+
+    @property
+    def status_label(self) -> str:
+        if self.status is None and self.target is not None and self.figure.value is None:
+            return "No data"
+        return STATUS_LABELS[self.status]
+
+    @property
+    def status_tag(self) -> str:
+        return STATUS_TAGS[self.status]
+
+    @property
+    def status_icon(self) -> str:
+        return STATUS_ICONS[self.status]
+
+    @property
+    def variation(self) -> str:
+        return self.result.variation if self.result else "insufficient_data"
+
+    @property
+    def variation_label(self) -> str:
+        if self.annual and self.result is not None and self.result.variation == "insufficient_data":
+            return self._not_enough_years
+        return self.result.variation_label if self.result else "No data"
+
+    @property
+    def _not_enough_years(self) -> str:
+        return (
+            f"Not enough survey years for an XmR chart ({self.years} of at least "
+            f"{self.result.min_points})"
+        )
+
+    @property
+    def variation_tag(self) -> str:
+        return VARIATION_TAGS[self.variation]
+
+    @property
+    def assurance_label(self) -> str:
+        if self.annual and self.result is not None and self.result.assurance == "insufficient_data":
+            return self._not_enough_years
+        return self.result.assurance_label if self.result else "No data"
+
+    @property
+    def assurance_tag(self) -> str:
+        return ASSURANCE_TAGS[self.result.assurance if self.result else "insufficient_data"]
+
+    @property
+    def completeness(self) -> str:
+        return completeness(self.current)
+
+    @property
+    def computed_at(self):
+        return self.current.computed_at if self.current else None
+
+    def recent(self, count: int = 12) -> list[tuple[dt.date, str]]:
+        """The last ``count`` months and their values as shown (for tables beside charts)."""
+        pairs = list(zip(self.months, self.series, strict=True))[-count:]
+        return [(m, display(self.metric, Shown(v, False))) for m, v in pairs]
+
+    @property
+    def recent_12(self) -> list[tuple[dt.date, str]]:
+        return self.recent(12)
+
+    @property
+    def is_exception(self) -> bool:
+        """For the board report: special cause of concern, or target not met."""
+        return self.status == "not_met" or self.variation == "special_cause_concerning"
+
+
+def display(metric: Metric, figure: Shown) -> str:
+    if figure.suppressed:
+        return SUPPRESSED_TEXT
+    if figure.value is None:
+        return "No data"
+    return charts.fmt_number(figure.value, metric.unit)
+
+
+def completeness(value: Figure | None) -> str:
+    if value is None or not value.providers_total:
+        return ""
+    noun = "provider" if value.providers_total == 1 else "providers"
+    return f"{value.providers_reporting} of {value.providers_total} {noun}"
+
+
+def not_applicable(metric: Metric, filters: Filters) -> str:
+    if filters.profession != ALL_PROFESSIONS and not metric.by_profession:
+        return "Not recorded by profession"
+    if filters.band_group != "all" and not metric.by_band_group:
+        return "Not recorded by band group"
+    return ""
+
+
+def _metric_rows(
+    *,
+    user,
+    org: Organisation,
+    metric_list: list[Metric],
+    filters: Filters,
+    month: dt.date | None,
+    targets: dict[str, EffectiveTarget],
+    chart_prefix: str = "trend",
+) -> list[MetricRow]:
+    """Rows for ``metric_list``: latest value, target, status, SPC verdicts and a sparkline.
+    One query for all of them."""
+    rows = [MetricRow(metric=m, applicable=not not_applicable(m, filters)) for m in metric_list]
+    for row in rows:
+        row.note = not_applicable(row.metric, filters)
+        effective = targets.get(row.metric.code)
+        if effective is not None:
+            row.target, row.target_source = effective.value, effective.source
+    if month is None:
+        return rows
+    months = window(month)
+    wanted = [row.metric.code for row in rows if row.applicable]
+    annual = [code for code in wanted if catalogue.get(code).annual]
+    by_key: dict[tuple[str, dt.date], Figure] = {}
+    years: dict[str, list[dt.date]] = {code: [] for code in annual}
+    for mv in figures(
+        MetricValue.objects.filter(
+            Q(month__gte=months[0]) | Q(metric__in=annual),
+            organisation=org,
+            metric__in=wanted,
+            profession=filters.profession,
+            band_group=filters.band_group,
+            month__lte=month,
+        ).order_by("month")
+    ):
+        by_key[(mv.metric, mv.month)] = mv
+        if mv.metric in years:
+            years[mv.metric].append(mv.month)
+    breaks = change_points_for(org, wanted, months)
+    covered = covers(user, "view", org)
+    for row in rows:
+        if not row.applicable:
+            continue
+        code = row.metric.code
+        # Annual metrics: one point per survey year up to the month's year, the latest shown.
+        if row.metric.annual:
+            on_page = {m: shown(by_key[(code, m)], user, org, covered=covered) for m in years[code]}
+            series = spc_annual_series(
+                {m: f.value for m, f in on_page.items()},
+                last=month,
+                direction=row.metric.direction,
+                target=row.target,
+            )
+            row.months, row.series, row.result = series.months, series.values, series.result
+            row.current = by_key[(code, row.months[-1])] if row.months else None
+            row.figure = on_page[row.months[-1]] if row.months else Shown(None, False)
+        else:
+            on_page = {m: shown(by_key.get((code, m)), user, org, covered=covered) for m in months}
+            row.change_points = breaks.get(code, {})
+            series = spc_series(
+                {m: f.value for m, f in on_page.items()},
+                last=month,
+                direction=row.metric.direction,
+                target=row.target,
+                change_points=[m for m, _ in row.change_points.values()],
+            )
+            row.months, row.series, row.result = series.months, series.values, series.result
+            row.current = by_key.get((code, month))
+            row.figure = on_page[month]
+        row.status = targets_module.status(row.metric, row.figure.value, row.target)
+        row.trend = charts.sparkline(
+            chart_id=f"{chart_prefix}-{code}",
+            title=f"{row.metric.name}: trend",
+            values=row.series,
+            unit=row.metric.unit,
+            months=row.months,
+            annual=row.metric.annual,
+        )
+    return rows
+
+
+def change_points_for(
+    org: Organisation, metric_codes, months: list[dt.date]
+) -> dict[str, dict[int, tuple[dt.date, str]]]:
+    """The change points in force for ``org`` (one query): metric code -> position in
+    ``months`` -> (month, reason). Change points before the window change nothing in it (every
+    month shown is after them), so only those inside it are returned."""
+    if not months:
+        return {}
+    found: dict[str, dict[int, tuple[dt.date, str]]] = {}
+    position = {m: i for i, m in enumerate(months)}
+    for metric, month, reason in (
+        ChangePoint.objects.active()
+        .filter(organisation=org, metric__in=list(metric_codes), month__gt=months[0])
+        .filter(month__lte=months[-1])
+        .values_list("metric", "month", "reason")
+    ):
+        if month in position:
+            found.setdefault(metric, {})[position[month]] = (month, reason)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Freshness
+
+
+def freshness_note(org: Organisation, computed_at) -> str:
+    """Why the figures may be out of date, or "" (at most two queries)."""
+    from ..services import recompute_notice
+
+    run = recompute_notice(org)
+    if run is not None and run.status in (RecomputeRun.Status.PENDING, RecomputeRun.Status.RUNNING):
+        return "The figures are being recomputed; this page will show the new figures shortly."
+    if computed_at is not None and _import_newer_than(org, computed_at):
+        return (
+            "New data has been imported since these figures were computed; "
+            "the figures are being recomputed."
+        )
+    if run is not None and run.status == RecomputeRun.Status.FAILED:
+        return (
+            "The last recompute of these figures failed; the figures shown are the last ones "
+            "computed successfully."
+        )
+    return ""
+
+
+def _import_newer_than(org: Organisation, computed_at) -> bool:
+    """Whether an import for ``org``, an organisation above it or one below it was committed
+    after ``computed_at``."""
+    from workforce.models import ImportRun
+
+    ancestors = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
+    return ImportRun.objects.filter(
+        Q(organisation__path__in=ancestors) | Q(organisation__path__startswith=org.path),
+        status=ImportRun.Status.COMMITTED,
+        committed_at__gt=computed_at,
+    ).exists()
+
+
+def page_data(cls, *, org: Organisation, stamps, **fields):
+    """A page's data (``cls``, a dataclass with ``computed_at`` and ``freshness``): ``fields``,
+    when its figures were computed (the latest of ``stamps``) and the freshness note."""
+    stamps = [stamp for stamp in stamps if stamp]
+    computed_at = max(stamps) if stamps else None
+    return cls(
+        org=org, computed_at=computed_at, freshness=freshness_note(org, computed_at), **fields
+    )

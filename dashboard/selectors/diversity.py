@@ -1,0 +1,215 @@
+"""The diversity page: ethnicity by band, disability declaration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+from councils.models import Organisation
+from councils.scoping import covers
+
+from .. import charts
+from .. import metrics as catalogue
+from ..metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
+from ..models import MetricValue
+from ..suppression import Shown, shown
+from .common import (
+    Figure,
+    Filters,
+    available_months,
+    display,
+    figures,
+    page_data,
+    resolve_month,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Diversity
+
+ETHNICITY_METRIC = "ethnic_minority_share"
+SENIOR_METRIC = "ethnic_minority_share_senior"
+DISABILITY_METRICS = ("disability_declared_share", "disabled_share")
+GROUP_ORDER = ("support", "registered", "senior")  # support, registered, then bands 8a-9
+
+
+@dataclass
+class BandFigure:
+    """One figure of the diversity page: a band (or band group, or all bands) and its value as
+    the user may see it, formatted with its own metric."""
+
+    label: str
+    figure: Shown
+    current: Figure | None
+    gap: str = ""
+    is_overall: bool = False
+
+    @property
+    def metric(self) -> Metric:
+        return catalogue.get(self.current.metric if self.current else ETHNICITY_METRIC)
+
+    @property
+    def display(self) -> str:
+        return display(self.metric, self.figure)
+
+
+@dataclass
+class DisabilityRow:
+    """A band's disability declaration: the declared share and the disabled share."""
+
+    label: str
+    declared: BandFigure | None
+    disabled: BandFigure | None
+    is_overall: bool = False
+
+    @property
+    def declared_display(self) -> str:
+        return self.declared.display if self.declared else "No data"
+
+    @property
+    def disabled_display(self) -> str:
+        return self.disabled.display if self.disabled else "No data"
+
+
+@dataclass
+class Diversity:
+    org: Organisation
+    filters: Filters
+    month: dt.date | None
+    months: list[dt.date]
+    overall: BandFigure | None
+    bands: list[BandFigure]
+    groups: list[BandFigure]
+    disability: list[DisabilityRow]
+    chart: SafeString | str
+    computed_at: dt.datetime | None
+    freshness: str
+
+    @property
+    def by_profession(self) -> bool:
+        """Single-band figures are stored for all professions together only: with a profession
+        chosen the page shows that profession's band groups instead."""
+        return self.filters.profession != ALL_PROFESSIONS
+
+    @property
+    def disability_overall(self) -> DisabilityRow | None:
+        return next((row for row in self.disability if row.is_overall), None)
+
+
+def band_label(band_group: str) -> str:
+    if band_group in catalogue.SINGLE_BANDS:
+        return catalogue.SINGLE_BANDS[band_group]
+    if band_group.startswith("band_"):
+        return f"Band {band_group[5:]}"
+    return BAND_GROUPS.get(band_group, band_group)
+
+
+def _band_order(band_group: str) -> int:
+    codes = list(catalogue.SINGLE_BANDS)
+    return codes.index(band_group) if band_group in codes else len(codes)
+
+
+def _group_order(band_group: str) -> int:
+    return GROUP_ORDER.index(band_group) if band_group in GROUP_ORDER else len(GROUP_ORDER)
+
+
+def diversity_for(
+    user, org: Organisation, filters: Filters, months: list[dt.date] | None = None
+) -> Diversity:
+    """Ethnic minority share for each single band (2 ... 9) and band group against the overall
+    share, and disability declaration (declared share, disabled share) by band, for ``org``
+    at ``filters.month`` (one query).
+
+    Single bands are stored for all professions together only (dashboard.compute.STAFF_BANDS);
+    with a profession chosen, that profession's band groups are shown instead."""
+    if months is None:
+        months = available_months(org)
+    month = resolve_month(filters, months)
+    overall, bands, groups = None, [], []
+    disability: dict[str, dict[str, BandFigure]] = {}
+    computed = []
+    if month is not None:
+        covered = covers(user, "view", org)
+        found = figures(
+            MetricValue.objects.filter(
+                organisation=org,
+                month=month,
+                profession=filters.profession,
+                metric__in=[ETHNICITY_METRIC, SENIOR_METRIC, *DISABILITY_METRICS],
+            )
+        )
+        for mv in found:
+            computed.append(mv.computed_at)
+            item = BandFigure(
+                band_label(mv.band_group), shown(mv, user, owner=org, covered=covered), mv
+            )
+            if mv.metric in DISABILITY_METRICS:
+                disability.setdefault(mv.band_group, {})[mv.metric] = item
+            elif mv.metric == SENIOR_METRIC:
+                if mv.band_group == "all":
+                    item.label = "Bands 8a-9"
+                    groups.append(item)
+            elif mv.band_group == "all":
+                overall = item
+            elif mv.band_group in catalogue.SINGLE_BANDS:
+                bands.append(item)
+            else:
+                groups.append(item)
+        bands.sort(key=lambda b: _band_order(b.current.band_group))
+        groups.sort(
+            key=lambda b: _group_order(
+                "senior" if b.current.metric == SENIOR_METRIC else b.current.band_group
+            )
+        )
+        if overall is not None:
+            overall.is_overall = True
+            overall.label = "All bands"
+            for item in bands + groups:
+                if overall.figure.value is not None and item.figure.value is not None:
+                    points = item.figure.value - overall.figure.value
+                    item.gap = f"{points:+.1f} percentage points"
+    chart = ""
+    shown_bands = bands or groups
+    if shown_bands:
+        chart = charts.band_bars(
+            chart_id="diversity-bands",
+            title=f"Ethnic minority share by band, {org.display_name}",
+            bars=[(b.label, b.figure.value) for b in shown_bands],
+            overall=overall.figure.value if overall else None,
+        )
+    return page_data(
+        Diversity,
+        org=org,
+        stamps=computed,
+        filters=filters,
+        month=month,
+        months=months,
+        overall=overall,
+        bands=bands,
+        groups=groups,
+        disability=_disability_rows(disability),
+        chart=chart,
+    )
+
+
+def _disability_rows(found: dict[str, dict[str, BandFigure]]) -> list[DisabilityRow]:
+    """Single bands in band order, then the band groups, then all bands."""
+
+    def order(band_group: str) -> tuple[int, int]:
+        if band_group == "all":
+            return (2, 0)
+        if band_group in catalogue.SINGLE_BANDS:
+            return (0, _band_order(band_group))
+        return (1, _group_order(band_group))
+
+    declared, disabled = DISABILITY_METRICS
+    return [
+        DisabilityRow(
+            label="All bands" if band_group == "all" else band_label(band_group),
+            declared=found[band_group].get(declared),
+            disabled=found[band_group].get(disabled),
+            is_overall=band_group == "all",
+        )
+        for band_group in sorted(found, key=order)
+    ]

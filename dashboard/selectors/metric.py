@@ -1,0 +1,215 @@
+"""The metric page: XmR chart, drill-down and benchmarking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+from councils.models import Organisation
+from councils.scoping import benchmark_q, covers
+
+from .. import charts
+from ..metrics import Metric
+from ..models import MetricValue
+from ..suppression import Shown, shown
+from .common import (
+    Figure,
+    Filters,
+    MetricRow,
+    _metric_rows,
+    _targets,
+    available_months,
+    completeness,
+    display,
+    figures,
+    freshness_note,
+    resolve_month,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Metric page: XmR chart, drill-down and benchmarking
+
+
+@dataclass
+class PeerRow:
+    org: Organisation
+    figure: Shown
+    current: Figure | None
+    metric: Metric
+    is_self: bool = False
+    can_open: bool = False
+    rank: int | None = None
+
+    @property
+    def display(self) -> str:
+        return display(self.metric, self.figure)
+
+    @property
+    def completeness(self) -> str:
+        return completeness(self.current) if not self.figure.suppressed else ""
+
+
+@dataclass
+class MetricDetail:
+    org: Organisation
+    metric: Metric
+    filters: Filters
+    month: dt.date | None
+    months: list[dt.date]
+    row: MetricRow
+    chart: SafeString | str
+    table: list[dict]
+    children: list[PeerRow]
+    siblings: list[PeerRow]
+    england: PeerRow | None
+    rank: int | None
+    ranked: int
+    freshness: str
+    note: str
+
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        """The chart's lines in words, for the summary beside the chart."""
+        result, unit = self.row.result, self.metric.unit
+        if result is None:
+            return []
+        if result.change_points:
+            lines = [
+                ("Process limits", words)
+                for words in charts.segment_words(
+                    self.row.months, result, unit, self.row.change_point_reasons
+                )
+            ]
+            if result.target is not None:
+                lines.append(("Target", charts.fmt_number(result.target, unit)))
+            return lines
+        if not result.has_limits:
+            return [("Process limits", result.variation_label)]
+        lines = [
+            ("Mean", charts.fmt_number(result.mean, unit)),
+            ("Upper process limit", charts.fmt_number(result.upper_limit, unit)),
+            ("Lower process limit", charts.fmt_number(result.lower_limit, unit)),
+        ]
+        if result.target is not None:
+            lines.append(("Target", charts.fmt_number(result.target, unit)))
+        return lines
+
+
+def _rank(rows: list[PeerRow], direction: str) -> None:
+    """Competition ranking (1 = best) by the true values, suppressed ones included."""
+    valued = [r for r in rows if r.current is not None and r.current.value is not None]
+    if direction not in ("higher", "lower"):
+        return
+    reverse = direction == "higher"
+    ordered = sorted(valued, key=lambda r: r.current.value, reverse=reverse)
+    for row in ordered:
+        better = sum(
+            1
+            for other in ordered
+            if (other.current.value > row.current.value) == reverse
+            and other.current.value != row.current.value
+        )
+        row.rank = better + 1
+
+
+def metric_detail_for(
+    user, org: Organisation, metric: Metric, filters: Filters, months: list[dt.date] | None = None
+) -> MetricDetail:
+    if months is None:
+        months = available_months(org)
+    month = resolve_month(filters, months)
+    targets = _targets(org)
+    (row,) = _metric_rows(
+        user=user,
+        org=org,
+        metric_list=[metric],
+        filters=filters,
+        month=month,
+        targets=targets,
+        chart_prefix="metric-trend",
+    )
+    chart, table = "", []
+    if row.result is not None and not (row.annual and not row.result.has_limits):
+        chart = charts.xmr_chart(
+            chart_id=f"xmr-{metric.code}",
+            title=f"{metric.name}, {org.display_name}",
+            months=row.months,
+            result=row.result,
+            unit=metric.unit,
+            reasons=row.change_point_reasons,
+        )
+    if row.result is not None:
+        for i, (m, point) in enumerate(zip(row.months, row.result.points, strict=True)):
+            figure = row.series[i]
+            change = row.change_points.get(i)
+            table.append(
+                {
+                    "month": m,
+                    "change_point": change[1] if change else "",
+                    "value": display(metric, Shown(figure, False))
+                    if figure is not None
+                    else "No data",
+                    "special": charts.point_words(point, row.result.trend_length)
+                    if point.value is not None
+                    else "",
+                }
+            )
+
+    # Organisations on the page: children (drill-down), siblings and England (benchmarks).
+    steplen = org.steplen
+    parent_path = org.path[:-steplen]
+    root_path = org.path[:steplen]
+    others = list(Organisation.objects.filter(benchmark_q(org)).order_by("name"))
+    values = {}
+    # an annual metric's peers are compared on the same survey year as the organisation's own
+    peer_month = row.current.month if row.annual and row.current else month
+    if month is not None and not row.note:
+        values = {
+            mv.organisation_id: mv
+            for mv in figures(
+                MetricValue.objects.filter(
+                    organisation__in=[o.pk for o in others],
+                    metric=metric.code,
+                    profession=filters.profession,
+                    band_group=filters.band_group,
+                    month=peer_month,
+                )
+            )
+        }
+
+    def peer(o: Organisation) -> PeerRow:
+        mv = values.get(o.pk)
+        return PeerRow(
+            org=o,
+            figure=shown(mv, user, owner=o),
+            current=mv,
+            metric=metric,
+            is_self=o.pk == org.pk,
+            can_open=covers(user, "view", o),
+        )
+
+    children = [peer(o) for o in others if o.depth == org.depth + 1]
+    siblings = [peer(o) for o in others if o.depth == org.depth and parent_path]
+    england = next((peer(o) for o in others if o.path == root_path and parent_path), None)
+    _rank(siblings, metric.direction)
+    own = next((s for s in siblings if s.is_self), None)
+    ranked = sum(1 for s in siblings if s.rank is not None)
+    return MetricDetail(
+        org=org,
+        metric=metric,
+        filters=filters,
+        month=month,
+        months=months,
+        row=row,
+        chart=chart,
+        table=table,
+        children=children,
+        siblings=siblings,
+        england=england,
+        rank=own.rank if own else None,
+        ranked=ranked,
+        freshness=freshness_note(org, row.computed_at),
+        note=row.note,
+    )
