@@ -98,7 +98,8 @@ def test_a_removed_role_leaves_a_record_of_who_removed_it_and_when(admin, tree, 
         "admin@qf7.example.test",
     )
     html = page.content.decode()
-    assert "Role history" in html
+    assert html.count('<h2 class="nhsuk-heading-l" id="role-history">Role history</h2>') == 1
+    assert html.index("Roles held</h2>") < html.index("Role history</h2>")  # after the roles
     assert f'<time datetime="{timezone.localtime(removed.timestamp):%Y-%m-%dT%H:%M:%S}' in html
 
 
