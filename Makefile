@@ -37,9 +37,12 @@ serve: install
 
 # The whole suite: unit, integration, isolation matrix, real Celery worker on Redis, and the
 # browser journeys in headless Chromium with axe-core. Tests that need Redis or Chromium skip
-# with a reason on a machine without them, and fail under CI (CI=true).
+# with a reason on a machine without them, and fail under CI (CI=true). It runs on WORKERS
+# pytest-xdist processes (each with its own test database and Redis database); WORKERS=0 runs
+# it in one process.
+WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser and not celery_worker"

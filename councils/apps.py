@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class CouncilsConfig(AppConfig):
     name = "councils"
     verbose_name = "Organisations and councils"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        # Who granted or removed which role, invited whom, made or revoked which API token, and
+        # when (django-auditlog; the actor is the signed-in user, from its middleware). Secrets
+        # are never logged, not even hashed; a token's last use is not a change worth a row.
+        auditlog.register(self.get_model("Membership"))
+        auditlog.register(self.get_model("Invitation"), exclude_fields=["token_hash"])
+        auditlog.register(self.get_model("ApiToken"), exclude_fields=["token_hash", "last_used_at"])

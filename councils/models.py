@@ -184,6 +184,17 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} - {self.get_role_display()} at {self.organisation}"
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit-log entry (django-auditlog), so that a role's history outlives
+        the row: the organisation's id (which the People page scopes by), whose role, and who
+        granted it."""
+        return {
+            "organisation_id": self.organisation_id,
+            "user": self.user.email,
+            "role": self.role,
+            "granted_by": self.granted_by.email if self.granted_by_id else None,
+        }
+
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

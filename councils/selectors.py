@@ -1,6 +1,9 @@
 """Reads of the organisation tree shared by pages and the API. All go through councils.scoping."""
 
-from .models import Body, Membership, Organisation
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Body, Membership, Organisation, Role
 from .scoping import covers, get_in_scope_or_404, scope_paths
 
 
@@ -52,3 +55,56 @@ def memberships_of(user):
 def organisations_for_choice(user, action: str):
     """Organisations a user may pick in a form for ``action`` (e.g. admins inviting)."""
     return Organisation.objects.in_scope(user, action)
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """One line of an organisation's role history, from the audit log."""
+
+    when: datetime
+    change: str  # "Granted", "Removed" or "Left" (removed by the person themselves)
+    person: str
+    role: str
+    organisation: str
+    by: str  # who granted or removed it; "" when no one signed in did (a command, a data load)
+
+
+def role_history(user, organisation: Organisation, limit: int = 50) -> list[RoleChange]:
+    """Who granted or removed which role, and when, at ``organisation`` and below: the newest
+    ``limit`` entries of the audit log about memberships, only for organisations in ``user``'s
+    admin scope. Two queries, however long the history."""
+    from auditlog.models import LogEntry
+
+    names = dict(
+        organisation.subtree().in_scope(user, "admin").values_list("pk", "name").order_by()
+    )
+    entries = (
+        LogEntry.objects.filter(
+            content_type__app_label="councils",
+            content_type__model="membership",
+            action__in=[LogEntry.Action.CREATE, LogEntry.Action.DELETE],
+            additional_data__organisation_id__in=list(names),
+        )
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
+    roles = dict(Role.choices)
+    history = []
+    for entry in entries:
+        data = entry.additional_data or {}
+        actor = entry.actor.email if entry.actor else (entry.actor_email or "")
+        if entry.action == LogEntry.Action.CREATE:
+            change, by = "Granted", data.get("granted_by") or actor
+        else:
+            change, by = ("Left" if actor == data.get("user") else "Removed"), actor
+        history.append(
+            RoleChange(
+                when=entry.timestamp,
+                change=change,
+                person=data.get("user", ""),
+                role=roles.get(data.get("role"), data.get("role", "")),
+                organisation=names[data["organisation_id"]],
+                by=by,
+            )
+        )
+    return history

@@ -59,7 +59,8 @@ def role_leave(request, pk):
 
 @login_required
 def people(request, code):
-    """An organisation admin's page: roles held in the subtree, invitations, and invite form."""
+    """An organisation admin's page: roles held in the subtree, invitations, the invite form,
+    and the role history (who granted or removed which role, and when)."""
     org = get_in_scope_or_404(Organisation, request.user, "admin", code=code)
     form = InvitationForm(
         request.POST or None,
@@ -89,6 +90,7 @@ def people(request, code):
             "invitations": Invitation.objects.filter(organisation__path__startswith=org.path)
             .in_scope(request.user, "admin")
             .select_related("organisation", "invited_by")[:50],
+            "role_history": selectors.role_history(request.user, org),
         },
     )
 

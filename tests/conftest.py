@@ -15,6 +15,9 @@ Like healthchecks' alice/bob/charlie, every test can ask "and the sibling?":
 """
 
 import importlib
+import os
+import socket
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -139,3 +142,62 @@ def england_tree(db):
     """The real tree from councils/seed_data/england.json."""
     call_command("load_tree", verbosity=0)
     return {org.code: org for org in Organisation.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path_factory):
+    """Stored uploads and error reports go to a temporary MEDIA_ROOT, never the checkout's
+    ``media/`` (two xdist workers could otherwise write the same ``imports/<run id>/`` path)."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+# The real Celery worker's Redis: TEST_REDIS_URL names the database of the first pytest-xdist
+# worker (gw0); gwN uses that number + N, so parallel workers never share a queue or results.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def redis_url_for(worker_id: str, base_url: str = TEST_REDIS_URL) -> str:
+    """``redis_url_for("gw1")`` -> ``redis://127.0.0.1:6379/15``; "master" (no xdist) -> base."""
+    parts = urlsplit(base_url)
+    base_db = int(parts.path.lstrip("/") or 0)
+    index = int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
+    db = base_db + index
+    if db > 15:
+        raise ValueError(
+            f"pytest-xdist worker {worker_id} would use Redis database {db} (base {base_db}); "
+            "Redis has 0-15: run fewer workers or set TEST_REDIS_URL to a lower database"
+        )
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def _redis_up(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_worker():
+    """A real Celery worker (a thread with the solo pool) consuming from this xdist worker's own
+    Redis database. Where Redis is down the test skips, except under CI, where it fails. The
+    worker gets a minute to stop: its event loop can take a while to notice it should stop after
+    a task that used the database."""
+    from celery.contrib.testing.worker import start_worker
+
+    from ahpportal.celery import app
+
+    url = redis_url_for(os.environ.get("PYTEST_XDIST_WORKER", "master"))
+    if not _redis_up(url):
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not running at {url}")
+        pytest.skip(f"Redis is not running at {url}")
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "result_backend")}
+    app.conf.update(broker_url=url, task_always_eager=False, result_backend=url)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
+            yield app
+    finally:
+        app.conf.update(saved)

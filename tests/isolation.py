@@ -22,6 +22,9 @@ class ScopedURL:
     # the roles that open it when held at the organisation itself; None: every role for a
     # viewer's page (every role may view its subtree), else ``role`` alone
     open_to: tuple | None = None
+    # attributes the matrix replaces while it requests this URL, as ``{"module.attr": value}``:
+    # e.g. the PDF renderer, so that the matrix checks the route's scope, not WeasyPrint
+    patches: dict = field(default_factory=dict)
 
     def opens_for(self, role: str) -> bool:
         if self.open_to is not None:

@@ -79,8 +79,14 @@ def _request(case, user, org, make_user):
     return getattr(client, case.method)(url)
 
 
+def _apply_patches(case, monkeypatch):
+    for target, value in case.patches.items():
+        monkeypatch.setattr(target, value)
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.name}@{c.level}")
-def test_scope_matrix(case, tree, make_user):
+def test_scope_matrix(case, tree, make_user, monkeypatch):
+    _apply_patches(case, monkeypatch)
     target = tree[LEVEL_TARGET[case.level]]
     code = target.code
 
@@ -109,10 +115,11 @@ def test_scope_matrix(case, tree, make_user):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.name}@{c.level}")
-def test_other_roles_at_the_same_organisation(case, tree, make_user):
+def test_other_roles_at_the_same_organisation(case, tree, make_user, monkeypatch):
     """Every other role held at the organisation itself: a viewer's page opens for every role
     (every role may view its subtree); a page for one role's action (respond, chair, import,
     analyse, admin) is 404 for the roles without it, as if it did not exist."""
+    _apply_patches(case, monkeypatch)
     target = tree[LEVEL_TARGET[case.level]]
     wrong = []
     for role in EVERY_ROLE:

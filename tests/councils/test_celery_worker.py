@@ -1,40 +1,19 @@
 """A task really runs through a Celery worker on Redis (not eagerly in-process)."""
 
-import os
-import socket
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from ahpportal.celery import app
 from councils import services
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_up() -> bool:
-    host, port = "127.0.0.1", 6379
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
+from tests.conftest import redis_url_for
 
 
-@pytest.fixture
-def redis_worker():
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not running on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False, result_backend=REDIS_URL)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-            yield app
-    finally:
-        app.conf.update(saved)
+def test_each_xdist_worker_has_its_own_redis_database():
+    base = "redis://127.0.0.1:6379/14"
+    assert redis_url_for("master", base) == "redis://127.0.0.1:6379/14"
+    assert redis_url_for("gw0", base) == "redis://127.0.0.1:6379/14"
+    assert redis_url_for("gw1", base) == "redis://127.0.0.1:6379/15"
+    with pytest.raises(ValueError, match="gw2 would use Redis database 16"):
+        redis_url_for("gw2", base)
 
 
 @pytest.mark.celery_worker

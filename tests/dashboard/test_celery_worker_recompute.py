@@ -1,34 +1,13 @@
 """A recompute really runs through a Celery worker on Redis (not eagerly in-process)."""
 
-import os
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 
-from ahpportal.celery import app
 from dashboard import services
 from dashboard.models import RecomputeRun
-from tests.councils.test_celery_worker import REDIS_URL, _redis_up
 from tests.dashboard.conftest import MARCH, figure
-
-
-@pytest.fixture
-def redis_worker():
-    """As tests/councils/test_celery_worker.py's, with more time to stop: the worker's event
-    loop can take a while to notice it should stop after a task that used the database."""
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not running on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False, result_backend=REDIS_URL)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-            yield app
-    finally:
-        app.conf.update(saved)
 
 
 @pytest.mark.celery_worker

@@ -103,12 +103,6 @@ def xlsx_bytes(rows, columns=None):
     return out.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Stored uploads and error reports go to a temporary MEDIA_ROOT."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def run_import(tree):
     """``run_import("staff", rows, commit=True, org="QF7", user=None)`` -> ImportRun."""
