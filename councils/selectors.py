@@ -1,20 +1,7 @@
 """Reads of the organisation tree shared by pages and the API. All go through councils.scoping."""
 
 from .models import Body, Membership, Organisation
-from .scoping import covers, get_in_scope_or_404, scope_paths
-
-
-def my_organisations(user) -> list[Organisation]:
-    """The roots of the user's view scope (cached on the user for the request)."""
-    cached = getattr(user, "_my_organisations", None)
-    if cached is None:
-        roots = scope_paths(user, "view")
-        if roots is None:
-            cached = list(Organisation.get_root_nodes())
-        else:
-            cached = list(Organisation.objects.filter(path__in=roots))
-        user._my_organisations = cached
-    return cached
+from .scoping import covers, get_in_scope_or_404
 
 
 def organisation_for(user, code: str, action: str = "view") -> Organisation:
@@ -26,19 +13,11 @@ def breadcrumb(user, organisation: Organisation) -> list[tuple[Organisation, boo
 
     Ancestors outside the user's scope are shown as plain text, never as links.
     """
-    ancestors = list(Organisation.objects.filter(path__in=_ancestor_paths(organisation)))
-    return [(org, covers(user, "view", org)) for org in ancestors]
-
-
-def _ancestor_paths(organisation: Organisation) -> list[str]:
-    steplen = Organisation.steplen
-    return [organisation.path[:i] for i in range(steplen, len(organisation.path), steplen)]
+    return [(org, covers(user, "view", org)) for org in organisation.ancestors()]
 
 
 def children_of(organisation: Organisation):
-    return Organisation.objects.filter(
-        path__startswith=organisation.path, depth=organisation.depth + 1
-    )
+    return organisation.children()
 
 
 def bodies_of(organisation: Organisation):

@@ -572,8 +572,7 @@ ORDER BY 1, 3, 4, 5, 2"""
 def ancestor_ids_of(provider_ids: list[int]) -> list[int]:
     """Ids of every organisation above the given providers (one query)."""
     paths = Organisation.objects.filter(pk__in=provider_ids).values_list("path", flat=True)
-    steplen = Organisation.steplen
-    ancestor_paths = {path[:i] for path in paths for i in range(steplen, len(path), steplen)}
+    ancestor_paths = {above for path in paths for above in Organisation.paths_above(path)}
     return list(Organisation.objects.filter(path__in=ancestor_paths).values_list("pk", flat=True))
 
 

@@ -43,10 +43,10 @@ def _root_of(provider_ids: list[int]) -> Organisation:
     paths = list(Organisation.objects.filter(pk__in=provider_ids).values_list("path", flat=True))
     if not paths:
         return Organisation.get_first_root_node()
-    prefix = paths[0]
+    common = set(Organisation.paths_above(paths[0], include_self=True))
     for path in paths[1:]:
-        while not path.startswith(prefix):
-            prefix = prefix[: -Organisation.steplen]
+        common &= set(Organisation.paths_above(path, include_self=True))
+    prefix = max(common, key=len, default="")
     return Organisation.objects.filter(path=prefix).first() or Organisation.get_first_root_node()
 
 
@@ -227,18 +227,13 @@ def run_pending() -> list[RecomputeRun]:
 def recompute_notice(organisation: Organisation) -> RecomputeRun | None:
     """The newest run covering ``organisation`` that has not (yet) succeeded, if it is newer than
     the last success: pages show "figures are being updated" or "last update failed" with it."""
-    related = RecomputeRun.objects.filter(
-        organisation__path__in=_ancestor_paths(organisation)
-    ) | RecomputeRun.objects.filter(organisation__path__startswith=organisation.path)
+    related = RecomputeRun.objects.at_or_above(organisation) | RecomputeRun.objects.below(
+        organisation
+    )
     latest = related.order_by("-created_at", "-pk").first()
     if latest is None or latest.status == RecomputeRun.Status.SUCCEEDED:
         return None
     return latest
-
-
-def _ancestor_paths(organisation: Organisation) -> list[str]:
-    step = Organisation.steplen
-    return [organisation.path[:i] for i in range(step, len(organisation.path) + 1, step)]
 
 
 def latest_run(organisation: Organisation) -> RecomputeRun | None:

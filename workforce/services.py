@@ -205,9 +205,7 @@ class Context:
 
     @classmethod
     def build(cls, organisation: Organisation, user) -> Context:
-        providers = Organisation.objects.filter(
-            path__startswith=organisation.path, level=Level.PROVIDER
-        )
+        providers = Organisation.objects.below(organisation).filter(level=Level.PROVIDER)
         if user is not None:
             providers = providers.in_scope(user, "import")
         return cls(

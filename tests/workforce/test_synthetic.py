@@ -227,9 +227,7 @@ def test_ensure_england_providers_builds_the_synthetic_tree(england_tree):
     assert Organisation.objects.filter(level=Level.ICS).count() == 42
     assert Organisation.objects.filter(level=Level.REGION).count() == 7
     for ics in Organisation.objects.filter(level=Level.ICS):
-        assert Organisation.objects.filter(
-            level=Level.PROVIDER, path__startswith=ics.path
-        ).exists(), ics.code
+        assert Organisation.objects.below(ics).filter(level=Level.PROVIDER).exists(), ics.code
     place = Organisation.objects.get(code="QMJ-P1")
     assert place.level == Level.PLACE
     assert place.get_parent().code == "QMJ"
@@ -238,7 +236,7 @@ def test_ensure_england_providers_builds_the_synthetic_tree(england_tree):
     assert provider.name == "North Central London Hospitals Trust 1"
     # SYB keeps its real providers only.
     syb = Organisation.objects.get(code="QF7")
-    syb_providers = Organisation.objects.filter(level=Level.PROVIDER, path__startswith=syb.path)
+    syb_providers = Organisation.objects.below(syb).filter(level=Level.PROVIDER)
     assert {o.code for o in syb_providers} == {p.code for p in synthetic.syb_providers()}
     # Running it again changes nothing.
     total = Organisation.objects.count()
