@@ -59,7 +59,6 @@ Definitions (PRODUCT.md 3.1):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -68,6 +67,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Max, Min
 
+from ahpportal.months import add_months, month_end, month_range, month_start
 from councils.models import Organisation
 from workforce.models import (
     SENIOR_BANDS,
@@ -88,27 +88,6 @@ FLOAT = "DOUBLE PRECISION"  # a type name SQLite (REAL affinity) and PostgreSQL 
 
 
 # --------------------------------------------------------------------------------------- months
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, current = [], month_start(first)
-    while current <= last:
-        months.append(current)
-        current = add_months(current, 1)
-    return months
-
-
 def months_with_data() -> list[dt.date]:
     """Every month from the first to the last month found in the monthly datasets (4 queries);
     the 24 months to this month when there are none."""

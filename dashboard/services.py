@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ahpportal.months import month_start
 from councils.models import Organisation
 
 from . import compute
@@ -67,7 +68,7 @@ def request_recompute(
         organisation=organisation,
         kind=kind,
         provider_ids=ids if ids is not None else [],
-        months=sorted({compute.month_start(m).isoformat() for m in months or []}),
+        months=sorted({month_start(m).isoformat() for m in months or []}),
         requested_by=requested_by,
         note="" if ids is not None else "All providers",
     )

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from ahpportal import months
+
 from .models import (
     Activity,
     Band,
@@ -439,10 +441,6 @@ class CellError(ValueError):
     """A cell's value is not allowed; the message is the reason shown to the user."""
 
 
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def parse_date(text: str) -> dt.date:
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
         raise CellError(f"'{text}' is not a date as YYYY-MM-DD")
@@ -453,16 +451,10 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_month(text: str, latest: dt.date) -> dt.date:
-    if len(text) == 7 and text[4] == "-":
-        text = text + "-01"
-    elif len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise CellError(f"'{text}' is not a month as YYYY-MM")
     try:
-        day = dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
-    except ValueError:
-        raise CellError(f"'{text}' is not a real month") from None
-    if day.day != 1:
-        raise CellError(f"'{text}' is not a month: give YYYY-MM or the first day of the month")
+        day = months.parse_month(text)
+    except months.MonthError as error:
+        raise CellError(str(error)) from None
     if day > latest:
         raise CellError(f"'{text[:7]}' is in the future")
     if day.year < 2000:
@@ -575,7 +567,7 @@ def make_parser(column: Column, ctx) -> Callable[[str], object]:
     if kind == "date":
         return parse_date
     if kind == "month":
-        latest = first_of_month(ctx.today)
+        latest = months.month_start(ctx.today)
         return lambda text: parse_month(text, latest)
     if kind == "decimal":
         low, high, strict, places = (
