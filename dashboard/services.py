@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from ahpportal.months import month_start
 from councils.models import Organisation
@@ -29,13 +30,8 @@ logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=30)  # a run "running" longer than this was lost with its worker
 LOCK_KEY = 0x41485044  # "AHPD": the PostgreSQL advisory lock serialising writes to the store
-BROKER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError)
-try:  # kombu raises its own OperationalError when the broker cannot be reached
-    from kombu.exceptions import OperationalError as KombuOperationalError
-
-    BROKER_ERRORS = (*BROKER_ERRORS, KombuOperationalError)
-except ImportError:  # pragma: no cover - kombu ships with celery
-    pass
+# kombu (Celery's transport) raises its own OperationalError when the broker cannot be reached.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError, KombuOperationalError)
 
 
 # ------------------------------------------------------------------------------------ queueing

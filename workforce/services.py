@@ -39,6 +39,7 @@ from django.utils.text import get_valid_filename
 from ahpportal.months import add_months, month_range, month_start
 from councils.models import Level, Organisation
 from councils.scoping import covers
+from dashboard.services import request_recompute
 
 from . import readers
 from .datasets import DATASETS, STAFF, STAFF_MONTH, CellError, Dataset, make_parser
@@ -611,14 +612,9 @@ def _request_recompute(touched: dict, user) -> None:
     """Ask the dashboard to recompute what changed: one request for the providers touched and
     the months touched. ``touched["by_provider"]`` keeps the exact months per provider; one
     request for the union (rather than one per provider) keeps a national file to one run."""
-    try:
-        from dashboard import services as dashboard_services
-    except ImportError:
+    if not touched.get("provider_ids") or not touched.get("months"):
         return
-    request = getattr(dashboard_services, "request_recompute", None)
-    if request is None or not touched.get("provider_ids") or not touched.get("months"):
-        return
-    request(
+    request_recompute(
         provider_ids=[int(pk) for pk, months in touched["by_provider"].items() if months],
         months=[dt.date.fromisoformat(m) for m in touched["months"]],
         requested_by=user if user is not None and user.is_authenticated else None,
