@@ -26,8 +26,3 @@ def bodies_of(organisation: Organisation):
 
 def memberships_of(user):
     return Membership.objects.filter(user=user).select_related("organisation", "granted_by")
-
-
-def organisations_for_choice(user, action: str):
-    """Organisations a user may pick in a form for ``action`` (e.g. admins inviting)."""
-    return Organisation.objects.in_scope(user, action)
