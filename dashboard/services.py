@@ -63,10 +63,10 @@ def request_recompute(
     run = RecomputeRun.objects.create(
         organisation=organisation,
         kind=kind,
+        scope=RecomputeRun.Scope.PROVIDERS if ids is not None else RecomputeRun.Scope.ALL,
         provider_ids=ids if ids is not None else [],
         months=sorted({month_start(m).isoformat() for m in months or []}),
         requested_by=requested_by,
-        note="" if ids is not None else "All providers",
     )
     transaction.on_commit(lambda: enqueue(run.pk))
     return run
@@ -115,10 +115,6 @@ def _lock_store() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def _is_all(run: RecomputeRun) -> bool:
-    return run.kind == RecomputeRun.Kind.FULL or run.note == "All providers"
-
-
 def recover_stale_runs(*, now=None) -> list[RecomputeRun]:
     """Mark runs left running by a lost worker failed, and queue their scope again."""
     now = now or timezone.now()
@@ -139,10 +135,11 @@ def recover_stale_runs(*, now=None) -> list[RecomputeRun]:
                 RecomputeRun.objects.create(
                     organisation_id=run.organisation_id,
                     kind=run.kind,
+                    scope=run.scope,
                     provider_ids=run.provider_ids,
                     months=run.months,
                     requested_by_id=run.requested_by_id,
-                    note=f"Retry of run {run.pk}"[:200] if not _is_all(run) else "All providers",
+                    note=f"Retry of run {run.pk}",
                 )
             )
     return retries
@@ -157,7 +154,7 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
     if not _claim(run):
         return run
     months = [dt.date.fromisoformat(m) for m in run.months] or compute.months_with_data()
-    provider_ids = None if _is_all(run) else list(run.provider_ids)
+    provider_ids = None if run.covers_every_provider else list(run.provider_ids)
     try:
         with transaction.atomic():
             _lock_store()
@@ -203,8 +200,8 @@ def recompute_all(*, requested_by=None) -> RecomputeRun:
     run = RecomputeRun.objects.create(
         organisation=Organisation.get_first_root_node(),
         kind=RecomputeRun.Kind.FULL,
+        scope=RecomputeRun.Scope.ALL,
         requested_by=requested_by,
-        note="All providers",
     )
     return recompute(run=run)
 
