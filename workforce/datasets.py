@@ -156,27 +156,26 @@ def _staff_checks(values: dict) -> list[tuple[str, str]]:
     return problems
 
 
-def _staff_month_checks(values: dict) -> list[tuple[str, str]]:
-    if values["sickness_days_lost"] > values["days_available"]:
-        return [("sickness_days_lost", "sickness_days_lost is more than days_available")]
-    return []
+def _parts_of_wholes(*pairs: tuple[str, str]) -> Callable[[dict], list[tuple[str, str]]]:
+    """A row check that each part is at most its whole (fft_positive of fft_responses...)."""
+
+    def check(values: dict) -> list[tuple[str, str]]:
+        return [
+            (part, f"{part} is more than {whole}")
+            for part, whole in pairs
+            if values[part] > values[whole]
+        ]
+
+    return check
 
 
-def _activity_checks(values: dict) -> list[tuple[str, str]]:
-    problems = []
-    if values["fft_positive"] > values["fft_responses"]:
-        problems.append(("fft_positive", "fft_positive is more than fft_responses"))
-    if values["prom_improved"] > values["prom_completed"]:
-        problems.append(("prom_improved", "prom_improved is more than prom_completed"))
-    if values["waiting_over_18w"] > values["waiting_total"]:
-        problems.append(("waiting_over_18w", "waiting_over_18w is more than waiting_total"))
-    return problems
-
-
-def _survey_checks(values: dict) -> list[tuple[str, str]]:
-    if values["recommend_workplace"] > values["respondents"]:
-        return [("recommend_workplace", "recommend_workplace is more than respondents")]
-    return []
+_staff_month_checks = _parts_of_wholes(("sickness_days_lost", "days_available"))
+_activity_checks = _parts_of_wholes(
+    ("fft_positive", "fft_responses"),
+    ("prom_improved", "prom_completed"),
+    ("waiting_over_18w", "waiting_total"),
+)
+_survey_checks = _parts_of_wholes(("recommend_workplace", "respondents"))
 
 
 STAFF = Dataset(
