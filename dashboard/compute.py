@@ -69,6 +69,7 @@ from django.db.models import Max, Min
 
 from ahpportal.months import add_months, month_end, month_range, month_start
 from councils.models import Organisation
+from workforce.datasets import DATASETS as UPLOADS
 from workforce.models import (
     SENIOR_BANDS,
     SUPPORT_BANDS,
@@ -323,16 +324,15 @@ ESTABLISHMENT = Dataset(
     parts=(Part("vacancy_rate", "vacant", "funded", "hc"),),
 )
 
+# Every value an activity row stores (the upload's own list), summed per profession and month.
+ACTIVITY_VALUES = UPLOADS["activity"].value_fields
+
 ACTIVITY = Dataset(
     name="activity",
     base=f"""
     SELECT a.provider_id AS provider_id, a.month AS month, p.code AS profession,
            'all' AS band_group,
-           SUM(a.contacts) AS contacts, SUM(a.clinical_hours) AS clinical_hours,
-           SUM(a.dna) AS dna, SUM(a.waiting_total) AS waiting_total,
-           SUM(a.waiting_over_18w) AS waiting_over_18w,
-           SUM(a.fft_responses) AS fft_responses, SUM(a.fft_positive) AS fft_positive,
-           SUM(a.prom_completed) AS prom_completed, SUM(a.prom_improved) AS prom_improved,
+           {", ".join(f"SUM(a.{c}) AS {c}" for c in ACTIVITY_VALUES)},
            SUM(COALESCE(f.fte, 0)) AS fte_registered, SUM(COALESCE(f.hc, 0)) AS hc_registered
     FROM {T["activity"]} a
     JOIN months m ON a.month = m.m_start
@@ -345,19 +345,7 @@ ACTIVITY = Dataset(
     ) f ON f.provider_id = a.provider_id AND f.month = a.month
        AND f.profession_id = a.profession_id
     GROUP BY 1, 2, 3, 4""",
-    columns=(
-        "contacts",
-        "clinical_hours",
-        "dna",
-        "waiting_total",
-        "waiting_over_18w",
-        "fft_responses",
-        "fft_positive",
-        "prom_completed",
-        "prom_improved",
-        "fte_registered",
-        "hc_registered",
-    ),
+    columns=(*ACTIVITY_VALUES, "fte_registered", "hc_registered"),
     by_profession=True,
     by_band_group=False,
     parts=(
