@@ -286,7 +286,7 @@ def change_point_record(
     reason = (reason or "").strip()
     if not reason:
         raise ChangePointError("Reason: enter why the process changed.")
-    month = month.replace(day=1)
+    month = month_start(month)
     if (
         ChangePoint.objects.active()
         .filter(organisation=organisation, metric=metric, month=month)
