@@ -116,7 +116,7 @@ def main() -> None:
             cursor.execute("ANALYZE dashboard_metricvalue")
     client = _client()
     ics = Organisation.objects.get(code=ICS)
-    place = Organisation.objects.filter(path__startswith=ics.path, level="place").first()
+    place = Organisation.objects.below(ics).filter(level="place").first()
     _pages(
         client,
         f"/api/v1/metric-values/?organisation={ics.code}&subtree=true&profession=*"

@@ -30,6 +30,7 @@ def _prepare():
     from django.core.management import call_command
     from django.utils import timezone
 
+    from ahpportal.months import add_months
     from councils.models import Membership, Organisation, User
     from dashboard.metrics import CATALOGUE
     from dashboard.models import MetricValue
@@ -71,7 +72,7 @@ def _prepare():
     now = timezone.now()
     MetricValue.objects.bulk_create(
         MetricValue(
-            organisation=org, metric=metric.code, month=dt.date(2024 + n // 12, n % 12 + 1, 1),
+            organisation=org, metric=metric.code, month=add_months(dt.date(2024, 1, 1), n),
             numerator=10 + n % 5, denominator=100, value=10 + n % 5, people=500,
             providers_reporting=9, providers_total=9, computed_at=now,
         )

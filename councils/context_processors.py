@@ -1,4 +1,4 @@
-from .selectors import my_organisations as _my_organisations
+from .scoping import scope_roots
 
 
 def my_organisations(request):
@@ -6,4 +6,4 @@ def my_organisations(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"my_organisations": []}
-    return {"my_organisations": _my_organisations(user)}
+    return {"my_organisations": scope_roots(user, "view")}

@@ -67,6 +67,14 @@ LEVEL_ORDER = [Level.ENGLAND, Level.REGION, Level.ICS, Level.PLACE, Level.PROVID
 class OrganisationQuerySet(ScopedQuerySet):
     scope_path_field = "path"
 
+    def children_of(self, organisation: "Organisation"):
+        """The organisations directly below ``organisation`` (treebeard's children interval,
+        read from the path so a stale ``numchild`` on the object cannot hide them)."""
+        return self.filter(
+            depth=organisation.depth + 1,
+            path__range=Organisation._get_children_path_interval(organisation.path),
+        )
+
 
 class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
     def get_queryset(self):
@@ -98,9 +106,38 @@ class Organisation(MP_Node):
     def display_name(self):
         return self.short_name or self.name
 
+    # The tree, walked one way everywhere (see councils.scoping for querysets of other models).
+    @classmethod
+    def paths_above(cls, path: str, *, include_self: bool = False) -> list[str]:
+        """The paths of the ancestors of the node at ``path``, root first (and ``path`` itself
+        last with ``include_self``), from treebeard's own path arithmetic."""
+        depth = len(path) // cls.steplen
+        last = depth if include_self else depth - 1
+        return [cls._get_basepath(path, level) for level in range(1, last + 1)]
+
+    def ancestor_paths(self, *, include_self: bool = False) -> list[str]:
+        return self.paths_above(self.path, include_self=include_self)
+
+    def ancestors(self, *, include_self: bool = False):
+        """The organisations above this one, root first (treebeard's ``get_ancestors``)."""
+        paths = self.ancestor_paths(include_self=include_self)
+        return Organisation.objects.filter(path__in=paths).order_by("depth")
+
+    @property
+    def parent_path(self) -> str:
+        """The parent's path ('' for a root)."""
+        return self._get_basepath(self.path, self.depth - 1)
+
+    @property
+    def root_path(self) -> str:
+        return self._get_basepath(self.path, 1)
+
     def subtree(self):
         """This organisation and every organisation below it (one indexed query)."""
-        return Organisation.objects.filter(path__startswith=self.path)
+        return Organisation.objects.below(self)
+
+    def children(self):
+        return Organisation.objects.children_of(self)
 
     def covers(self, other: "Organisation") -> bool:
         return other.path.startswith(self.path)

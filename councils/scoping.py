@@ -10,6 +10,11 @@ goes through :func:`get_in_scope_or_404`, so "does not exist" and "not yours" ar
 
 Superusers cover England. Scopes are computed once per user object (one query) and are never
 stored, so removing a role takes effect on the next request, API tokens included.
+
+The tree itself is walked through one set of helpers, never a hand-written prefix or a sliced
+path: ``Model.objects.below(org)`` / ``.at_or_above(org)`` on every scoped queryset,
+``org.subtree()``, ``org.ancestors()``, ``org.ancestor_paths()``, ``org.parent_path`` on
+:class:`councils.models.Organisation`, and :func:`scope_roots` for "the top of my scope".
 """
 
 from __future__ import annotations
@@ -65,10 +70,31 @@ def scope_paths(user, action: str = "view") -> list[str] | None:
     return roots
 
 
+def scope_roots(user, action: str = "view") -> list:
+    """The organisations at the top of ``user``'s scope for ``action``, in path order.
+
+    The tree's root nodes for a superuser, an empty list for someone with no such role. Cached
+    on the user object per action (one query each), like :func:`scope_paths`.
+    """
+    from .models import Organisation
+
+    paths = scope_paths(user, action)
+    if paths == []:
+        return []
+    cache = user.__dict__.setdefault("_scope_roots", {})
+    if action not in cache:
+        if paths is ALL:
+            roots = Organisation.get_root_nodes()
+        else:
+            roots = Organisation.objects.filter(path__in=paths)
+        cache[action] = list(roots.order_by("path"))
+    return cache[action]
+
+
 def forget_scope(user) -> None:
     """Drop the cached scope (after a role is granted or removed within the same request)."""
-    if hasattr(user, "_scope_memberships"):
-        del user._scope_memberships
+    for name in ("_scope_memberships", "_scope_roots"):
+        user.__dict__.pop(name, None)
 
 
 def scope_q(user, action: str = "view", path_field: str = "organisation__path") -> Q:
@@ -80,8 +106,23 @@ def scope_q(user, action: str = "view", path_field: str = "organisation__path") 
         return Q(pk__in=[])
     q = Q()
     for root in roots:
-        q |= Q(**{f"{path_field}__startswith": root})
+        q |= _prefix_q(root, path_field)
     return q
+
+
+def _prefix_q(path: str, path_field: str) -> Q:
+    return Q(**{f"{path_field}__startswith": path})
+
+
+def below_q(organisation, path_field: str = "organisation__path") -> Q:
+    """A ``Q`` that keeps rows whose organisation is ``organisation`` or lies below it: one
+    indexed prefix query on the materialised path, at any depth. Not a scope check."""
+    return _prefix_q(organisation.path, path_field)
+
+
+def at_or_above_q(organisation, path_field: str = "organisation__path") -> Q:
+    """A ``Q`` that keeps rows whose organisation is ``organisation`` or one of its ancestors."""
+    return Q(**{f"{path_field}__in": organisation.ancestor_paths(include_self=True)})
 
 
 def covers(user, action: str, organisation) -> bool:
@@ -102,6 +143,15 @@ class ScopedQuerySet(models.QuerySet):
 
     def in_scope(self, user, action: str = "view"):
         return self.filter(scope_q(user, action, self.scope_path_field))
+
+    def below(self, organisation):
+        """Rows of ``organisation`` and of every organisation below it (narrows, never widens:
+        chain it after :meth:`in_scope`)."""
+        return self.filter(below_q(organisation, self.scope_path_field))
+
+    def at_or_above(self, organisation):
+        """Rows of ``organisation`` and of its ancestors, up to the root."""
+        return self.filter(at_or_above_q(organisation, self.scope_path_field))
 
 
 def get_in_scope_or_404(model_or_queryset, user, action: str = "view", **lookup):
@@ -131,12 +181,10 @@ def benchmark_q(organisation) -> Q:
     through :func:`get_in_scope_or_404`, and sibling figures still go through small-number
     suppression (``dashboard.suppression``).
     """
-    steplen = type(organisation).steplen
-    parent_path = organisation.path[:-steplen]
-    q = Q(path__startswith=organisation.path, depth=organisation.depth + 1)
-    if parent_path:
-        root_path = organisation.path[:steplen]
-        q |= Q(path__startswith=parent_path, depth=organisation.depth) | Q(path=root_path)
+    q = below_q(organisation, "path") & Q(depth=organisation.depth + 1)
+    if not organisation.is_root():
+        siblings = _prefix_q(organisation.parent_path, "path") & Q(depth=organisation.depth)
+        q |= siblings | Q(path=organisation.root_path)
     return q
 
 

@@ -10,14 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 from . import health, selectors, services
 from .forms import AcceptInvitationForm, InvitationForm
 from .models import Invitation, Membership, Organisation
-from .scoping import covers, get_in_scope_or_404
+from .scoping import covers, get_in_scope_or_404, scope_roots
 
 
 @login_required
 def home(request):
-    return render(
-        request, "councils/home.html", {"roots": selectors.my_organisations(request.user)}
-    )
+    return render(request, "councils/home.html", {"roots": scope_roots(request.user, "view")})
 
 
 @login_required
@@ -84,10 +82,10 @@ def people(request, code):
             "org": org,
             "breadcrumb": selectors.breadcrumb(request.user, org),
             "form": form,
-            "memberships": Membership.objects.filter(organisation__path__startswith=org.path)
+            "memberships": Membership.objects.below(org)
             .in_scope(request.user, "admin")
             .select_related("user", "organisation"),
-            "invitations": Invitation.objects.filter(organisation__path__startswith=org.path)
+            "invitations": Invitation.objects.below(org)
             .in_scope(request.user, "admin")
             .select_related("organisation", "invited_by")[:50],
             "role_history": selectors.role_history(request.user, org),
@@ -100,7 +98,7 @@ def people(request, code):
 def role_revoke(request, code, pk):
     org = get_in_scope_or_404(Organisation, request.user, "admin", code=code)
     membership = get_in_scope_or_404(
-        Membership.objects.filter(organisation__path__startswith=org.path),
+        Membership.objects.below(org),
         request.user,
         "admin",
         pk=pk,

@@ -59,7 +59,6 @@ Definitions (PRODUCT.md 3.1):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -68,7 +67,9 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Max, Min
 
+from ahpportal.months import add_months, month_end, month_range, month_start
 from councils.models import Organisation
+from workforce.datasets import DATASETS as UPLOADS
 from workforce.models import (
     SENIOR_BANDS,
     SUPPORT_BANDS,
@@ -88,27 +89,6 @@ FLOAT = "DOUBLE PRECISION"  # a type name SQLite (REAL affinity) and PostgreSQL 
 
 
 # --------------------------------------------------------------------------------------- months
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, current = [], month_start(first)
-    while current <= last:
-        months.append(current)
-        current = add_months(current, 1)
-    return months
-
-
 def months_with_data() -> list[dt.date]:
     """Every month from the first to the last month found in the monthly datasets (4 queries);
     the 24 months to this month when there are none."""
@@ -344,16 +324,15 @@ ESTABLISHMENT = Dataset(
     parts=(Part("vacancy_rate", "vacant", "funded", "hc"),),
 )
 
+# Every value an activity row stores (the upload's own list), summed per profession and month.
+ACTIVITY_VALUES = UPLOADS["activity"].value_fields
+
 ACTIVITY = Dataset(
     name="activity",
     base=f"""
     SELECT a.provider_id AS provider_id, a.month AS month, p.code AS profession,
            'all' AS band_group,
-           SUM(a.contacts) AS contacts, SUM(a.clinical_hours) AS clinical_hours,
-           SUM(a.dna) AS dna, SUM(a.waiting_total) AS waiting_total,
-           SUM(a.waiting_over_18w) AS waiting_over_18w,
-           SUM(a.fft_responses) AS fft_responses, SUM(a.fft_positive) AS fft_positive,
-           SUM(a.prom_completed) AS prom_completed, SUM(a.prom_improved) AS prom_improved,
+           {", ".join(f"SUM(a.{c}) AS {c}" for c in ACTIVITY_VALUES)},
            SUM(COALESCE(f.fte, 0)) AS fte_registered, SUM(COALESCE(f.hc, 0)) AS hc_registered
     FROM {T["activity"]} a
     JOIN months m ON a.month = m.m_start
@@ -366,19 +345,7 @@ ACTIVITY = Dataset(
     ) f ON f.provider_id = a.provider_id AND f.month = a.month
        AND f.profession_id = a.profession_id
     GROUP BY 1, 2, 3, 4""",
-    columns=(
-        "contacts",
-        "clinical_hours",
-        "dna",
-        "waiting_total",
-        "waiting_over_18w",
-        "fft_responses",
-        "fft_positive",
-        "prom_completed",
-        "prom_improved",
-        "fte_registered",
-        "hc_registered",
-    ),
+    columns=(*ACTIVITY_VALUES, "fte_registered", "hc_registered"),
     by_profession=True,
     by_band_group=False,
     parts=(
@@ -572,8 +539,7 @@ ORDER BY 1, 3, 4, 5, 2"""
 def ancestor_ids_of(provider_ids: list[int]) -> list[int]:
     """Ids of every organisation above the given providers (one query)."""
     paths = Organisation.objects.filter(pk__in=provider_ids).values_list("path", flat=True)
-    steplen = Organisation.steplen
-    ancestor_paths = {path[:i] for path in paths for i in range(steplen, len(path), steplen)}
+    ancestor_paths = {above for path in paths for above in Organisation.paths_above(path)}
     return list(Organisation.objects.filter(path__in=ancestor_paths).values_list("pk", flat=True))
 
 

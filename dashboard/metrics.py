@@ -382,8 +382,3 @@ def by_domain() -> list[tuple[str, str, list[Metric]]]:
         (domain, name, [m for m in CATALOGUE if m.domain == domain])
         for domain, name in DOMAINS.items()
     ]
-
-
-def metrics_reading(dataset: str) -> list[Metric]:
-    """Metrics that must be recomputed when ``dataset`` changes."""
-    return [m for m in CATALOGUE if dataset in m.datasets]

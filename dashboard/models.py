@@ -85,6 +85,10 @@ class RecomputeRun(models.Model):
         FULL = "full", "Full (nightly)"
         ON_DEMAND = "on_demand", "On demand"
 
+    class Scope(models.TextChoices):
+        PROVIDERS = "providers", "The providers listed"
+        ALL = "all", "Every provider"
+
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -92,6 +96,12 @@ class RecomputeRun(models.Model):
         help_text="The root of what the run covers (England for a full run)",
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    scope = models.CharField(
+        max_length=10,
+        choices=Scope.choices,
+        default=Scope.PROVIDERS,
+        help_text="Every provider, or only provider_ids (and the organisations above them)",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     provider_ids = models.JSONField(default=list, blank=True)
     months = models.JSONField(default=list, blank=True, help_text="ISO dates; empty = all")
@@ -113,6 +123,10 @@ class RecomputeRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} recompute {self.pk} ({self.status})"
+
+    @property
+    def covers_every_provider(self) -> bool:
+        return self.scope == self.Scope.ALL
 
 
 class ChangePointQuerySet(ScopedQuerySet):

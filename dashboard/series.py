@@ -9,19 +9,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ahpportal.months import months_ending
+
 from . import spc
 
 WINDOW_MONTHS = 24  # the SPC series and trend lines cover the last 24 months
 
 
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def window(month: dt.date, size: int = WINDOW_MONTHS) -> list[dt.date]:
     """The ``size`` months ending at ``month``, oldest first."""
-    return [add_months(month, k) for k in range(-size + 1, 1)]
+    return months_ending(month, size)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
+from ahpportal.months import month_start
 from councils.models import Organisation
 
 from . import compute
@@ -28,13 +30,8 @@ logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=30)  # a run "running" longer than this was lost with its worker
 LOCK_KEY = 0x41485044  # "AHPD": the PostgreSQL advisory lock serialising writes to the store
-BROKER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError)
-try:  # kombu raises its own OperationalError when the broker cannot be reached
-    from kombu.exceptions import OperationalError as KombuOperationalError
-
-    BROKER_ERRORS = (*BROKER_ERRORS, KombuOperationalError)
-except ImportError:  # pragma: no cover - kombu ships with celery
-    pass
+# kombu (Celery's transport) raises its own OperationalError when the broker cannot be reached.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError, KombuOperationalError)
 
 
 # ------------------------------------------------------------------------------------ queueing
@@ -43,10 +40,10 @@ def _root_of(provider_ids: list[int]) -> Organisation:
     paths = list(Organisation.objects.filter(pk__in=provider_ids).values_list("path", flat=True))
     if not paths:
         return Organisation.get_first_root_node()
-    prefix = paths[0]
+    common = set(Organisation.paths_above(paths[0], include_self=True))
     for path in paths[1:]:
-        while not path.startswith(prefix):
-            prefix = prefix[: -Organisation.steplen]
+        common &= set(Organisation.paths_above(path, include_self=True))
+    prefix = max(common, key=len, default="")
     return Organisation.objects.filter(path=prefix).first() or Organisation.get_first_root_node()
 
 
@@ -66,10 +63,10 @@ def request_recompute(
     run = RecomputeRun.objects.create(
         organisation=organisation,
         kind=kind,
+        scope=RecomputeRun.Scope.PROVIDERS if ids is not None else RecomputeRun.Scope.ALL,
         provider_ids=ids if ids is not None else [],
-        months=sorted({compute.month_start(m).isoformat() for m in months or []}),
+        months=sorted({month_start(m).isoformat() for m in months or []}),
         requested_by=requested_by,
-        note="" if ids is not None else "All providers",
     )
     transaction.on_commit(lambda: enqueue(run.pk))
     return run
@@ -118,10 +115,6 @@ def _lock_store() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def _is_all(run: RecomputeRun) -> bool:
-    return run.kind == RecomputeRun.Kind.FULL or run.note == "All providers"
-
-
 def recover_stale_runs(*, now=None) -> list[RecomputeRun]:
     """Mark runs left running by a lost worker failed, and queue their scope again."""
     now = now or timezone.now()
@@ -142,10 +135,11 @@ def recover_stale_runs(*, now=None) -> list[RecomputeRun]:
                 RecomputeRun.objects.create(
                     organisation_id=run.organisation_id,
                     kind=run.kind,
+                    scope=run.scope,
                     provider_ids=run.provider_ids,
                     months=run.months,
                     requested_by_id=run.requested_by_id,
-                    note=f"Retry of run {run.pk}"[:200] if not _is_all(run) else "All providers",
+                    note=f"Retry of run {run.pk}",
                 )
             )
     return retries
@@ -160,7 +154,7 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
     if not _claim(run):
         return run
     months = [dt.date.fromisoformat(m) for m in run.months] or compute.months_with_data()
-    provider_ids = None if _is_all(run) else list(run.provider_ids)
+    provider_ids = None if run.covers_every_provider else list(run.provider_ids)
     try:
         with transaction.atomic():
             _lock_store()
@@ -206,8 +200,8 @@ def recompute_all(*, requested_by=None) -> RecomputeRun:
     run = RecomputeRun.objects.create(
         organisation=Organisation.get_first_root_node(),
         kind=RecomputeRun.Kind.FULL,
+        scope=RecomputeRun.Scope.ALL,
         requested_by=requested_by,
-        note="All providers",
     )
     return recompute(run=run)
 
@@ -227,18 +221,13 @@ def run_pending() -> list[RecomputeRun]:
 def recompute_notice(organisation: Organisation) -> RecomputeRun | None:
     """The newest run covering ``organisation`` that has not (yet) succeeded, if it is newer than
     the last success: pages show "figures are being updated" or "last update failed" with it."""
-    related = RecomputeRun.objects.filter(
-        organisation__path__in=_ancestor_paths(organisation)
-    ) | RecomputeRun.objects.filter(organisation__path__startswith=organisation.path)
+    related = RecomputeRun.objects.at_or_above(organisation) | RecomputeRun.objects.below(
+        organisation
+    )
     latest = related.order_by("-created_at", "-pk").first()
     if latest is None or latest.status == RecomputeRun.Status.SUCCEEDED:
         return None
     return latest
-
-
-def _ancestor_paths(organisation: Organisation) -> list[str]:
-    step = Organisation.steplen
-    return [organisation.path[:i] for i in range(step, len(organisation.path) + 1, step)]
 
 
 def latest_run(organisation: Organisation) -> RecomputeRun | None:
@@ -297,7 +286,7 @@ def change_point_record(
     reason = (reason or "").strip()
     if not reason:
         raise ChangePointError("Reason: enter why the process changed.")
-    month = month.replace(day=1)
+    month = month_start(month)
     if (
         ChangePoint.objects.active()
         .filter(organisation=organisation, metric=metric, month=month)

@@ -47,12 +47,6 @@ class EffectiveTarget:
         return "Set here" if self.own else f"Set by {self.set_at.display_name}"
 
 
-def _ancestor_paths(org: Organisation) -> list[str]:
-    """The organisation's own path and its ancestors', root first."""
-    step = Organisation.steplen
-    return [org.path[:i] for i in range(step, len(org.path) + 1, step)]
-
-
 def effective_targets_many(
     organisations: Iterable[Organisation], metrics: Iterable[str] | None = None
 ) -> dict[int, dict[str, EffectiveTarget]]:
@@ -62,7 +56,7 @@ def effective_targets_many(
     # A metric where neither direction is better has no target (PRODUCT.md 3.3): a Target row
     # for one (set before that rule) is ignored.
     directed = [code for code in codes if catalogue.get(code).has_direction]
-    paths = {path for org in organisations for path in _ancestor_paths(org)}
+    paths = {path for org in organisations for path in org.ancestor_paths(include_self=True)}
     found: dict[tuple[str, str], Target] = {}
     for target in Target.objects.filter(
         organisation__path__in=paths, metric__in=directed
@@ -70,7 +64,7 @@ def effective_targets_many(
         found[(target.organisation.path, target.metric)] = target
     result: dict[int, dict[str, EffectiveTarget]] = {}
     for org in organisations:
-        chain = list(reversed(_ancestor_paths(org)))  # nearest first
+        chain = list(reversed(org.ancestor_paths(include_self=True)))  # nearest first
         per_metric = {}
         for code in codes:
             for path in chain:

@@ -165,7 +165,7 @@ def owner_users(plan: DeliveryPlan):
     return (
         User.objects.filter(
             is_active=True,
-            memberships__organisation__path__startswith=plan.organisation.path,
+            pk__in=Membership.objects.below(plan.organisation).values("user_id"),
         )
         .distinct()
         .order_by("full_name", "email")
@@ -180,17 +180,13 @@ def _check_owner(plan: DeliveryPlan, owner_user, owner_organisation) -> None:
     errors = {}
     if (
         owner_user is not None
-        and not Membership.objects.filter(
-            user=owner_user, organisation__path__startswith=plan.organisation.path
-        ).exists()
+        and not Membership.objects.below(plan.organisation).filter(user=owner_user).exists()
     ):
         errors["owner_user"] = (
             f"{owner_user.get_full_name()} holds no role at {plan.organisation.name} or below it, "
             "so cannot own one of its actions."
         )
-    if owner_organisation is not None and not owner_organisation.path.startswith(
-        plan.organisation.path
-    ):
+    if owner_organisation is not None and not plan.organisation.covers(owner_organisation):
         errors["owner_organisation"] = (
             f"{owner_organisation.name} is not {plan.organisation.name} "
             "or an organisation below it."

@@ -53,22 +53,59 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-@login_required
-def plans(request, code):
+def _chair_plan(request, code):
+    org = selectors.plan_organisation(request.user, code, "chair")
+    return org, selectors.plan_of(org)
+
+
+def _chair_action(request, code, pk):
+    org, plan = _chair_plan(request, code)
+    return org, plan, selectors.action_in_plan(plan, request.user, "chair", pk)
+
+
+def _form_page(request, form, save, *, done, template, context):
+    """Every add/change page of the plan: on a valid POST call ``save(cleaned_data)``; a
+    service's ValidationError goes back onto the form; on success flash the message that
+    ``done(result)`` returns with the action's pk, and go to that action."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            message, action_pk = done(result)
+            messages.success(request, message)
+            return redirect("delivery:action", code=context["org"].code, pk=action_pk)
+    return render(request, template, context)
+
+
+def _plan_page(request, code, template, extra):
+    """The plan's reading pages: the plan in the user's view scope for the quarter asked for,
+    with the context ``extra(plan, quarter, themes)`` adds."""
     org = selectors.plan_organisation(request.user, code)
     plan = selectors.plan_of(org)
     quarter, themes, _ = _plan_page_data(request, org, plan)
-    return render(
+    context = _context(request, org, plan, quarter=quarter, **extra(plan, quarter, themes))
+    return render(request, template, context)
+
+
+def _board(themes, quarter) -> dict:
+    return {
+        "summary": selectors.board_summary(themes, quarter),
+        "linked": [m for m in selectors.all_measures(themes) if m.live],
+    }
+
+
+@login_required
+def plans(request, code):
+    return _plan_page(
         request,
+        code,
         "delivery/plan.html",
-        _context(
-            request,
-            org,
-            plan,
-            quarter=quarter,
-            quarter_choices=selectors.quarter_choices(plan, timezone.localdate()),
-            themes=themes,
-        ),
+        lambda plan, quarter, themes: {
+            "quarter_choices": selectors.quarter_choices(plan, timezone.localdate()),
+            "themes": themes,
+        },
     )
 
 
@@ -83,43 +120,29 @@ def seed(request, code):
 
 @login_required
 def summary(request, code):
-    org = selectors.plan_organisation(request.user, code)
-    plan = selectors.plan_of(org)
-    quarter, themes, _ = _plan_page_data(request, org, plan)
-    return render(
+    return _plan_page(
         request,
+        code,
         "delivery/summary.html",
-        _context(
-            request,
-            org,
-            plan,
-            quarter=quarter,
-            quarter_months=quarters.months_of(quarter),
-            quarter_choices=selectors.quarter_choices(plan, timezone.localdate()),
-            summary=selectors.board_summary(themes, quarter),
-            linked=[m for m in selectors.all_measures(themes) if m.live],
-        ),
+        lambda plan, quarter, themes: {
+            "quarter_months": quarters.months_of(quarter),
+            "quarter_choices": selectors.quarter_choices(plan, timezone.localdate()),
+            **_board(themes, quarter),
+        },
     )
 
 
 @login_required
 def print_view(request, code):
-    org = selectors.plan_organisation(request.user, code)
-    plan = selectors.plan_of(org)
-    quarter, themes, _ = _plan_page_data(request, org, plan)
-    return render(
+    return _plan_page(
         request,
+        code,
         "delivery/print.html",
-        _context(
-            request,
-            org,
-            plan,
-            quarter=quarter,
-            themes=themes,
-            summary=selectors.board_summary(themes, quarter),
-            linked=[m for m in selectors.all_measures(themes) if m.live],
-            printed_at=timezone.localtime(),
-        ),
+        lambda plan, quarter, themes: {
+            "themes": themes,
+            "printed_at": timezone.localtime(),
+            **_board(themes, quarter),
+        },
     )
 
 
@@ -174,8 +197,7 @@ def _action_form(request, plan, initial=None):
 
 @login_required
 def theme_create(request, code):
-    org = selectors.plan_organisation(request.user, code, "chair")
-    plan = selectors.plan_of(org)
+    org, plan = _chair_plan(request, code)
     name = request.POST.get("name", "").strip() if request.method == "POST" else ""
     error = ""
     if request.method == "POST":
@@ -193,130 +215,104 @@ def theme_create(request, code):
 
 @login_required
 def action_create(request, code):
-    org = selectors.plan_organisation(request.user, code, "chair")
-    plan = selectors.plan_of(org)
+    org, plan = _chair_plan(request, code)
     if plan is None or not plan.themes.exists():
         messages.info(request, "Add a theme (or seed the plan) before adding actions.")
         return redirect("delivery:theme_create", code=org.code)
     form = _action_form(request, plan, initial={"theme": request.GET.get("theme")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_create(**form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Added action {action.reference}.")
-            return redirect("delivery:action", code=org.code, pk=action.pk)
-    return render(
+    return _form_page(
         request,
-        "delivery/action_form.html",
-        _context(request, org, plan, form=form, heading="Add an action"),
+        form,
+        lambda data: services.action_create(**data),
+        done=lambda action: (f"Added action {action.reference}.", action.pk),
+        template="delivery/action_form.html",
+        context=_context(request, org, plan, form=form, heading="Add an action"),
     )
 
 
 @login_required
 def action_edit(request, code, pk):
-    org = selectors.plan_organisation(request.user, code, "chair")
-    plan = selectors.plan_of(org)
-    action = selectors.action_in_plan(plan, request.user, "chair", pk)
-    form = _action_form(
+    org, plan, action = _chair_action(request, code, pk)
+    initial = {
+        "theme": action.theme_id,
+        "text": action.text,
+        "owner_user": action.owner_user_id,
+        "owner_organisation": action.owner_organisation_id,
+        "start_date": action.start_date,
+        "due_date": action.due_date,
+    }
+    form = _action_form(request, plan, initial=initial)
+    return _form_page(
         request,
-        plan,
-        initial={
-            "theme": action.theme_id,
-            "text": action.text,
-            "owner_user": action.owner_user_id,
-            "owner_organisation": action.owner_organisation_id,
-            "start_date": action.start_date,
-            "due_date": action.due_date,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(action=action, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Saved action {action.reference}.")
-            return redirect("delivery:action", code=org.code, pk=action.pk)
-    return render(
-        request,
-        "delivery/action_form.html",
-        _context(request, org, plan, form=form, action=action, heading="Change the action"),
+        form,
+        lambda data: services.action_update(action=action, **data),
+        done=lambda _: (f"Saved action {action.reference}.", action.pk),
+        template="delivery/action_form.html",
+        context=_context(request, org, plan, form=form, action=action, heading="Change the action"),
     )
 
 
 @login_required
 def update_add(request, code, pk):
-    org = selectors.plan_organisation(request.user, code, "chair")
-    plan = selectors.plan_of(org)
-    action = selectors.action_in_plan(plan, request.user, "chair", pk)
+    org, plan, action = _chair_action(request, code, pk)
     today = timezone.localdate()
     form = UpdateForm(
         request.POST or None,
         quarters=selectors.quarter_choices(plan, today),
         initial={"quarter": request.GET.get("quarter") or quarters.quarter_of(today)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            update = services.update_add(action=action, author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Recorded {update.quarter} progress for action {action.reference}: "
-                f"{update.get_status_display().lower()}.",
-            )
-            return redirect("delivery:action", code=org.code, pk=action.pk)
-    return render(
-        request, "delivery/update_form.html", _context(request, org, plan, form=form, action=action)
+
+    def done(update):
+        status = update.get_status_display().lower()
+        message = f"Recorded {update.quarter} progress for action {action.reference}: {status}."
+        return message, action.pk
+
+    return _form_page(
+        request,
+        form,
+        lambda data: services.update_add(action=action, author=request.user, **data),
+        done=done,
+        template="delivery/update_form.html",
+        context=_context(request, org, plan, form=form, action=action),
     )
 
 
 @login_required
 def measure_create(request, code, pk):
-    org = selectors.plan_organisation(request.user, code, "chair")
-    plan = selectors.plan_of(org)
-    action = selectors.action_in_plan(plan, request.user, "chair", pk)
+    org, plan, action = _chair_action(request, code, pk)
     form = MeasureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_create(action=action, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Added a measure of success to action {action.reference}.")
-            return redirect("delivery:action", code=org.code, pk=action.pk)
-    return render(
+    return _form_page(
         request,
-        "delivery/measure_form.html",
-        _context(request, org, plan, form=form, action=action, heading="Add a measure of success"),
+        form,
+        lambda data: services.measure_create(action=action, **data),
+        done=lambda _: (f"Added a measure of success to action {action.reference}.", action.pk),
+        template="delivery/measure_form.html",
+        context=_context(
+            request, org, plan, form=form, action=action, heading="Add a measure of success"
+        ),
     )
 
 
 @login_required
 def measure_edit(request, code, pk):
-    org = selectors.plan_organisation(request.user, code, "chair")
-    plan = selectors.plan_of(org)
+    org, plan = _chair_plan(request, code)
     measure = selectors.measure_in_plan(plan, request.user, "chair", pk)
     form = MeasureForm(
         request.POST or None,
         initial={"text": measure.text, "metric": measure.metric, "target": measure.target},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(measure=measure, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            linked = f", linked to {measure.get_metric_display()}" if measure.metric else ""
-            messages.success(request, f"Saved the measure of success{linked}.")
-            return redirect("delivery:action", code=org.code, pk=measure.action_id)
-    return render(
+
+    def done(_):
+        linked = f", linked to {measure.get_metric_display()}" if measure.metric else ""
+        return f"Saved the measure of success{linked}.", measure.action_id
+
+    return _form_page(
         request,
-        "delivery/measure_form.html",
-        _context(
+        form,
+        lambda data: services.measure_update(measure=measure, **data),
+        done=done,
+        template="delivery/measure_form.html",
+        context=_context(
             request,
             org,
             plan,

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from councils.models import Membership, Organisation
-from councils.scoping import get_in_scope_or_404, scope_paths
+from councils.scoping import get_in_scope_or_404
 from workforce.models import Profession
 
 from .models import (
@@ -62,26 +62,16 @@ def cycles_run_by(user):
     )
 
 
-def chair_roots(user):
-    """The organisations at the top of the user's chair scope (where cycles can be opened)."""
-    roots = scope_paths(user, "chair")
-    if roots is None:
-        return list(Organisation.get_root_nodes())
-    return list(Organisation.objects.filter(path__in=roots)) if roots else []
-
-
 def submissions_below(user, organisation: Organisation):
-    return _submission_list(
-        Submission.objects.in_scope(user, "view").filter(
-            organisation__path__startswith=organisation.path
-        )
-    ).order_by("-cycle__opened_at", "organisation__path")
+    return _submission_list(Submission.objects.in_scope(user, "view").below(organisation)).order_by(
+        "-cycle__opened_at", "organisation__path"
+    )
 
 
 def cycles_at(user, organisation: Organisation):
     return (
         Cycle.objects.in_scope(user, "view")
-        .filter(organisation__path__startswith=organisation.path)
+        .below(organisation)
         .select_related("section__template", "organisation")
         .annotate(
             organisations=Count("submissions", distinct=True),
@@ -263,7 +253,7 @@ def action_plan(user, organisation: Organisation, *, filters: dict):
     """Actions of ``organisation``'s subtree the user may see, filtered."""
     qs = (
         ActionItem.objects.in_scope(user, "view")
-        .filter(organisation__path__startswith=organisation.path)
+        .below(organisation)
         .select_related("organisation", "owner", "submission__cycle", "answer__question")
         .order_by(F("due_date").asc(nulls_last=True), "organisation__path", "pk")
     )
@@ -291,18 +281,13 @@ def action_for(user, pk, action: str) -> ActionItem:
 
 def owners_for(organisation: Organisation):
     """People who may own an action: anyone holding a role at the organisation or above it."""
-    paths = [
-        organisation.path[:i]
-        for i in range(Organisation.steplen, len(organisation.path) + 1, Organisation.steplen)
-    ]
-    user_ids = Membership.objects.filter(organisation__path__in=paths).values("user_id")
+    user_ids = Membership.objects.at_or_above(organisation).values("user_id")
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("email")
 
 
 def organisations_in_plan(organisation: Organisation):
-    return Organisation.objects.filter(
-        path__startswith=organisation.path,
+    return Organisation.objects.below(organisation).filter(
         pk__in=ActionItem.objects.values("organisation_id"),
     )

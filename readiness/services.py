@@ -52,19 +52,15 @@ def _queue_email(*, subject: str, message: str, recipients) -> None:
 def _emails_of_role_covering(organisations, role: str) -> dict[int, set[str]]:
     """For each organisation id: emails of people holding ``role`` at it or an ancestor."""
     organisations = list(organisations)
-    ancestor_paths = {
-        org.path[:i]
-        for org in organisations
-        for i in range(Organisation.steplen, len(org.path) + 1, Organisation.steplen)
-    }
+    chains = {org.id: set(org.ancestor_paths(include_self=True)) for org in organisations}
     holders = list(
         Membership.objects.filter(
-            role=role, organisation__path__in=ancestor_paths, user__is_active=True
+            role=role, organisation__path__in=set().union(*chains.values()), user__is_active=True
         ).values_list("organisation__path", "user__email")
     )
     return {
-        org.id: {email for path, email in holders if org.path.startswith(path)}
-        for org in organisations
+        org_id: {email for path, email in holders if path in chain}
+        for org_id, chain in chains.items()
     }
 
 
@@ -73,7 +69,7 @@ def _emails_of_role_covering(organisations, role: str) -> dict[int, set[str]]:
 
 def eligible_organisations(*, section: Section, organisation: Organisation):
     """Organisations of the section's level in ``organisation``'s subtree."""
-    return Organisation.objects.filter(path__startswith=organisation.path, level=section.level)
+    return Organisation.objects.below(organisation).filter(level=section.level)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from councils import selectors as councils_selectors
 from councils.models import Organisation
-from councils.scoping import covers, get_in_scope_or_404
+from councils.scoping import covers, get_in_scope_or_404, scope_roots
 
 from . import exports, selectors, services
 from .forms import ActionFilterForm, ActionForm, CycleOpenForm, ReviewForm
@@ -26,7 +26,7 @@ def home(request):
         {
             "assigned": selectors.assigned_to(user),
             "cycles": selectors.cycles_run_by(user),
-            "chair_roots": selectors.chair_roots(user),
+            "chair_roots": scope_roots(user, "chair"),
             "today": timezone.localdate(),
         },
     )
@@ -56,7 +56,7 @@ def cycle_new(request, code):
     form = CycleOpenForm(
         request.POST or None,
         sections=sections,
-        providers=Organisation.objects.filter(path__startswith=org.path, level="provider"),
+        providers=Organisation.objects.below(org).filter(level="provider"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from ahpportal import months
+
 from .models import (
     Activity,
     Band,
@@ -154,27 +156,26 @@ def _staff_checks(values: dict) -> list[tuple[str, str]]:
     return problems
 
 
-def _staff_month_checks(values: dict) -> list[tuple[str, str]]:
-    if values["sickness_days_lost"] > values["days_available"]:
-        return [("sickness_days_lost", "sickness_days_lost is more than days_available")]
-    return []
+def _parts_of_wholes(*pairs: tuple[str, str]) -> Callable[[dict], list[tuple[str, str]]]:
+    """A row check that each part is at most its whole (fft_positive of fft_responses...)."""
+
+    def check(values: dict) -> list[tuple[str, str]]:
+        return [
+            (part, f"{part} is more than {whole}")
+            for part, whole in pairs
+            if values[part] > values[whole]
+        ]
+
+    return check
 
 
-def _activity_checks(values: dict) -> list[tuple[str, str]]:
-    problems = []
-    if values["fft_positive"] > values["fft_responses"]:
-        problems.append(("fft_positive", "fft_positive is more than fft_responses"))
-    if values["prom_improved"] > values["prom_completed"]:
-        problems.append(("prom_improved", "prom_improved is more than prom_completed"))
-    if values["waiting_over_18w"] > values["waiting_total"]:
-        problems.append(("waiting_over_18w", "waiting_over_18w is more than waiting_total"))
-    return problems
-
-
-def _survey_checks(values: dict) -> list[tuple[str, str]]:
-    if values["recommend_workplace"] > values["respondents"]:
-        return [("recommend_workplace", "recommend_workplace is more than respondents")]
-    return []
+_staff_month_checks = _parts_of_wholes(("sickness_days_lost", "days_available"))
+_activity_checks = _parts_of_wholes(
+    ("fft_positive", "fft_responses"),
+    ("prom_improved", "prom_completed"),
+    ("waiting_over_18w", "waiting_total"),
+)
+_survey_checks = _parts_of_wholes(("recommend_workplace", "respondents"))
 
 
 STAFF = Dataset(
@@ -439,10 +440,6 @@ class CellError(ValueError):
     """A cell's value is not allowed; the message is the reason shown to the user."""
 
 
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def parse_date(text: str) -> dt.date:
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
         raise CellError(f"'{text}' is not a date as YYYY-MM-DD")
@@ -453,16 +450,10 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_month(text: str, latest: dt.date) -> dt.date:
-    if len(text) == 7 and text[4] == "-":
-        text = text + "-01"
-    elif len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise CellError(f"'{text}' is not a month as YYYY-MM")
     try:
-        day = dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
-    except ValueError:
-        raise CellError(f"'{text}' is not a real month") from None
-    if day.day != 1:
-        raise CellError(f"'{text}' is not a month: give YYYY-MM or the first day of the month")
+        day = months.parse_month(text)
+    except months.MonthError as error:
+        raise CellError(str(error)) from None
     if day > latest:
         raise CellError(f"'{text[:7]}' is in the future")
     if day.year < 2000:
@@ -575,7 +566,7 @@ def make_parser(column: Column, ctx) -> Callable[[str], object]:
     if kind == "date":
         return parse_date
     if kind == "month":
-        latest = first_of_month(ctx.today)
+        latest = months.month_start(ctx.today)
         return lambda text: parse_month(text, latest)
     if kind == "decimal":
         low, high, strict, places = (

@@ -17,7 +17,6 @@ import hashlib
 import io
 import itertools
 import os
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -96,11 +95,6 @@ def spool(fileobj, file_name: str) -> SpooledFile:
         os.unlink(path)
         raise _kind_refusal(head, file_name, size)
     return SpooledFile(path=path, sha256=digest.hexdigest(), size=size, kind=kind)
-
-
-def spool_path(path: str) -> SpooledFile:
-    with open(path, "rb") as f:
-        return spool(f, os.path.basename(path))
 
 
 def _kind(head: bytes, file_name: str, size: int) -> str | None:
@@ -243,8 +237,3 @@ def _workbook_rows(handle) -> Iterator[list[str]]:
             ) from None
     finally:
         workbook.close()
-
-
-def copy_to(spooled: SpooledFile, destination) -> None:
-    with spooled.open() as source:
-        shutil.copyfileobj(source, destination, CHUNK)

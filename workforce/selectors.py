@@ -18,17 +18,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, Sum
 
 from councils.models import Organisation
-from councils.scoping import covers, get_in_scope_or_404, scope_paths, scope_q
+from councils.scoping import below_q, covers, get_in_scope_or_404, scope_q
 
 from .models import ImportRun, ImportRunProvider
-
-
-def import_organisations(user) -> list[Organisation]:
-    """The roots of the user's import scope (where they hold the data manager role)."""
-    roots = scope_paths(user, "import")
-    if roots is None:
-        return list(Organisation.get_root_nodes())
-    return list(Organisation.objects.filter(path__in=roots))
 
 
 def runs_in_scope(user):
@@ -38,7 +30,7 @@ def runs_in_scope(user):
 
 def runs_for(user, organisation: Organisation):
     """Runs uploaded for ``organisation`` or any organisation below it, newest first."""
-    return runs_in_scope(user).filter(organisation__path__startswith=organisation.path)
+    return runs_in_scope(user).below(organisation)
 
 
 def run_for(user, organisation: Organisation, pk) -> ImportRun:
@@ -52,7 +44,7 @@ def _shares(user, organisation: Organisation | None, action: str):
     below ``organisation`` when given)."""
     shares = ImportRunProvider.objects.in_scope(user, action)
     if organisation is not None:
-        shares = shares.filter(provider__path__startswith=organisation.path)
+        shares = shares.below(organisation)
     return shares
 
 
@@ -63,7 +55,7 @@ def history_for(user, organisation: Organisation | None = None, action: str = "i
     it."""
     own = scope_q(user, action, "organisation__path")
     if organisation is not None:
-        own &= Q(organisation__path__startswith=organisation.path)
+        own &= below_q(organisation)
     wrote_here = Exists(_shares(user, organisation, action).filter(run=OuterRef("pk")))
     return (
         ImportRun.objects.filter(own | (Q(status=ImportRun.Status.COMMITTED) & wrote_here))
@@ -99,9 +91,7 @@ def history_rows(
     partial = []
     for run in runs:
         run.can_open = covers(user, action, run.organisation)
-        whole = run.can_open and (
-            organisation is None or run.organisation.path.startswith(organisation.path)
-        )
+        whole = run.can_open and (organisation is None or organisation.covers(run.organisation))
         run.share = None
         if not whole:
             partial.append(run)

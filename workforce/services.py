@@ -36,11 +36,13 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from ahpportal.months import add_months, month_range, month_start
 from councils.models import Level, Organisation
 from councils.scoping import covers
+from dashboard.services import request_recompute
 
 from . import readers
-from .datasets import DATASETS, STAFF, STAFF_MONTH, CellError, Dataset, first_of_month, make_parser
+from .datasets import DATASETS, STAFF, STAFF_MONTH, CellError, Dataset, make_parser
 from .models import ImportRun, ImportRunProvider, Profession, Staff, StaffMonth
 
 logger = logging.getLogger(__name__)
@@ -205,9 +207,7 @@ class Context:
 
     @classmethod
     def build(cls, organisation: Organisation, user) -> Context:
-        providers = Organisation.objects.filter(
-            path__startswith=organisation.path, level=Level.PROVIDER
-        )
+        providers = Organisation.objects.below(organisation).filter(level=Level.PROVIDER)
         if user is not None:
             providers = providers.in_scope(user, "import")
         return cls(
@@ -224,7 +224,7 @@ class Context:
         known = self.staff.get(provider_id)
         if known is None:
             known = {
-                staff_id: (pk, first_of_month(start), first_of_month(end) if end else None)
+                staff_id: (pk, month_start(start), month_start(end) if end else None)
                 for staff_id, pk, start, end in Staff.objects.filter(
                     provider_id=provider_id
                 ).values_list("staff_id", "pk", "start_date", "end_date")
@@ -563,7 +563,7 @@ def _touch(spec, outcome: Outcome, values: dict, old, start_index) -> None:
         start = values["start_date"]
         if old is not None and old[start_index] < start:
             start = old[start_index]
-        start = first_of_month(start)
+        start = month_start(start)
         known = outcome.staff_from.get(provider_id)
         if known is None or start < known:
             outcome.staff_from[provider_id] = start
@@ -571,23 +571,9 @@ def _touch(spec, outcome: Outcome, values: dict, old, start_index) -> None:
         outcome.years[provider_id].add(values["year"])
 
 
-def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    months = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        months.append(dt.date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
-def _add_months(day: dt.date, n: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def _touched(spec: Dataset, ctx: Context, outcome: Outcome) -> dict:
     """Which providers and months the commit changed: ``{provider_id: [months]}`` as JSON."""
-    current = first_of_month(ctx.today)
+    current = month_start(ctx.today)
     by_provider: dict[int, list[dt.date]] = {}
     for provider_id, months in outcome.months.items():
         by_provider[provider_id] = sorted(months)
@@ -595,7 +581,7 @@ def _touched(spec: Dataset, ctx: Context, outcome: Outcome) -> dict:
         by_provider[provider_id] = [
             month
             for year in sorted(years)
-            for month in _months_between(dt.date(year, 1, 1), dt.date(year, 12, 1))
+            for month in month_range(dt.date(year, 1, 1), dt.date(year, 12, 1))
             if month <= current
         ]
     if outcome.staff_from:
@@ -608,8 +594,8 @@ def _touched(spec: Dataset, ctx: Context, outcome: Outcome) -> dict:
         for provider_id, start in outcome.staff_from.items():
             first, last = spans.get(provider_id, (None, current))
             lower = max(start, first) if first else start
-            lower = max(lower, _add_months(last, -(STAFF_TOUCH_MONTHS - 1)))
-            by_provider[provider_id] = _months_between(lower, last) if lower <= last else []
+            lower = max(lower, add_months(last, -(STAFF_TOUCH_MONTHS - 1)))
+            by_provider[provider_id] = month_range(lower, last) if lower <= last else []
     codes = {pk: code for code, pk in ctx.providers.items()}
     months = sorted({m for ms in by_provider.values() for m in ms})
     return {
@@ -626,14 +612,9 @@ def _request_recompute(touched: dict, user) -> None:
     """Ask the dashboard to recompute what changed: one request for the providers touched and
     the months touched. ``touched["by_provider"]`` keeps the exact months per provider; one
     request for the union (rather than one per provider) keeps a national file to one run."""
-    try:
-        from dashboard import services as dashboard_services
-    except ImportError:
+    if not touched.get("provider_ids") or not touched.get("months"):
         return
-    request = getattr(dashboard_services, "request_recompute", None)
-    if request is None or not touched.get("provider_ids") or not touched.get("months"):
-        return
-    request(
+    request_recompute(
         provider_ids=[int(pk) for pk, months in touched["by_provider"].items() if months],
         months=[dt.date.fromisoformat(m) for m in touched["months"]],
         requested_by=user if user is not None and user.is_authenticated else None,

@@ -23,7 +23,6 @@ workforce statistics closely enough to make the Quality Dashboard look like the 
 
 from __future__ import annotations
 
-import calendar
 import csv
 import json
 import math
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from ahpportal.months import add_months, month_end, months_ending
 from workforce.datasets import DATASETS as DATASETS_SPEC
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "councils" / "seed_data" / "england.json"
@@ -371,19 +371,9 @@ def providers_for(scale: str) -> list[ProviderPlan]:
 # Months -----------------------------------------------------------------------------------------
 
 
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def window_months(end_month: date = DEFAULT_END_MONTH, count: int = MONTHS) -> list[date]:
     """``count`` calendar months ending with the last complete month before ``end_month``."""
-    end = date(end_month.year, end_month.month, 1)
-    return [add_months(end, n) for n in range(-count, 0)]
-
-
-def _last_day(month: date) -> date:
-    return date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    return months_ending(add_months(end_month, -1), count)
 
 
 def _weekdays(first: date, last: date) -> int:
@@ -556,7 +546,7 @@ class _Provider:
         starters: dict[int, list[tuple[str, str, str]]] = {}
         active = list(self.people)
         for index, month in enumerate(sim_months):
-            days = calendar.monthrange(month.year, month.month)[1]
+            days = month_end(month).day
             staying = []
             for person in active:
                 rate = LEAVE_RATE[person.contract] * self.leave_multiplier
@@ -685,7 +675,7 @@ def _provider_rows(provider, months, funded, missing, gap):
     yield "staff_month", _staff_month_rows(provider, months, missing)
     in_post_by_month = []
     for month in months:
-        last = _last_day(month)
+        last = month_end(month)
         in_post_by_month.append([p for p in people if p.in_post_at(last)])
     yield "establishment", _establishment_rows(code, months, funded, missing)
     yield "activity", _activity_rows(provider, months, in_post_by_month, missing | gap)
@@ -700,7 +690,7 @@ def _staff_month_rows(provider: _Provider, months: list[date], missing: set[date
     for index, month in enumerate(months):
         if month in missing:
             continue
-        last = _last_day(month)
+        last = month_end(month)
         full_days = _weekdays(month, last)
         progress = index / max(len(months) - 1, 1)
         episode = (

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from councils import selectors as council_selectors
+from councils.scoping import scope_roots
 
 from . import selectors, services
 from .csv_safety import stream_safe_csv
@@ -28,7 +29,7 @@ def home(request):
         request,
         "workforce/home.html",
         {
-            "organisations": selectors.import_organisations(request.user),
+            "organisations": scope_roots(request.user, "import"),
             "runs": selectors.history_rows(request.user, selectors.history_for(request.user)[:20]),
             "datasets": [(spec, guidance(spec, professions)) for spec in DATASETS.values()],
         },

@@ -6,6 +6,7 @@ import datetime as dt
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from ahpportal.months import month_range
 from dashboard.models import MetricValue
 from delivery import quarters
 
@@ -14,7 +15,7 @@ def turnover_series(org):
     """Two years of ICS turnover: steady around 10%, the latest month 12.5%."""
     now = timezone.now()
     values = [10.0, 10.3] * 11 + [10.1, 12.5]
-    months = [dt.date(2024 + (9 + i) // 12, (9 + i) % 12 + 1, 1) for i in range(24)]
+    months = month_range(dt.date(2024, 10, 1), dt.date(2026, 9, 1))
     MetricValue.objects.bulk_create(
         MetricValue(
             organisation=org,

@@ -3,6 +3,7 @@ role in scope; everyone else gets 404. The catalogue holds no organisation data.
 
 import datetime as dt
 
+from ahpportal.months import add_months
 from dashboard.models import ChangePoint, RecomputeRun
 from tests.isolation import ScopedURL
 
@@ -24,7 +25,7 @@ def change_point_kwargs(org, make_user):
     point = ChangePoint.objects.create(
         organisation=org,
         metric="sickness_absence_rate",
-        month=dt.date(2000 + n // 12, n % 12 + 1, 1),
+        month=add_months(dt.date(2000, 1, 1), n),
         reason="r",
     )
     return {"code": org.code, "metric": "sickness_absence_rate", "pk": point.pk}

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ahpportal.months import month_range
 from dashboard import metrics as catalogue
 from dashboard import selectors
 from dashboard.models import MetricValue
@@ -34,7 +35,7 @@ def survey(tree):
     """QF7: survey 2024 at 6.6, survey 2025 at 6.9 (stored at January of each year, as the
     engine stores them), and monthly sickness absence October 2024 - September 2026."""
     org = tree["QF7"]
-    months = [dt.date(2024 + (9 + k) // 12, (9 + k) % 12 + 1, 1) for k in range(24)]
+    months = month_range(dt.date(2024, 10, 1), dt.date(2026, 9, 1))
     MetricValue.objects.bulk_create(
         [
             _value(org, ENGAGEMENT, dt.date(2024, 1, 1), 6.6),

@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ahpportal.months import month_range
 from dashboard import services
 from dashboard.models import ChangePoint, MetricValue
 
-MONTHS = [dt.date(2023 + (6 + k) // 12, (6 + k) % 12 + 1, 1) for k in range(24)]  # Jul 23-Jun 25
+MONTHS = month_range(dt.date(2023, 7, 1), dt.date(2025, 6, 1))  # 24 months
 BREAK = MONTHS[12]  # July 2024
 
 

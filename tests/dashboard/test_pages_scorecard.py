@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ahpportal.months import add_months
 from dashboard.models import MetricValue, RecomputeRun
 from tests.dashboard.pages_data import LATEST, make_values, tree_values
 
@@ -20,8 +21,7 @@ KNOWN = {
 def _known(org, metric, k):
     if org.code != "QF7":
         return None
-    month = dt.date(2023, 7, 1)
-    month = dt.date(month.year + (month.month - 1 + k) // 12, (month.month - 1 + k) % 12 + 1, 1)
+    month = add_months(dt.date(2023, 7, 1), k)
     value = KNOWN.get((metric.code, month))
     return {"value": value} if value is not None else None
 

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from ahpportal.months import add_months
 from dashboard.models import MetricValue
 from delivery import services
 
@@ -24,11 +25,6 @@ def action_of(syb_plan):
     return get
 
 
-def month_back(month, n):
-    index = month.year * 12 + month.month - 1 - n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 @pytest.fixture
 def metric_series(db):
     """``metric_series(org, "turnover_rate", [values oldest first], latest=date(...))``."""
@@ -39,7 +35,7 @@ def metric_series(db):
             MetricValue(
                 organisation=org,
                 metric=metric,
-                month=month_back(latest, len(values) - 1 - i),
+                month=add_months(latest, i + 1 - len(values)),
                 numerator=value,
                 denominator=100,
                 value=value,

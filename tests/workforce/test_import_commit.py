@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dashboard import services as dashboard_services
+from dashboard.models import RecomputeRun
 from tests.workforce.conftest import csv_bytes, errors_of, good_row
 from workforce import services
 from workforce.models import (
@@ -32,12 +33,7 @@ MODELS = {
 @pytest.fixture
 def recompute_requests(monkeypatch):
     calls = []
-    monkeypatch.setattr(
-        dashboard_services,
-        "request_recompute",
-        lambda **kwargs: calls.append(kwargs),
-        raising=False,
-    )
+    monkeypatch.setattr(services, "request_recompute", lambda **kwargs: calls.append(kwargs))
     return calls
 
 
@@ -145,6 +141,28 @@ def test_a_commit_records_and_requests_exactly_what_it_touched(
     (request,) = recompute_requests
     assert sorted(request["provider_ids"]) == sorted([tree["RHQ"].pk, tree["RXE"].pk])
     assert request["months"] == [dt.date(2025, 4, 1)]
+
+
+def test_the_import_is_linked_to_the_dashboard_recompute():
+    # A plain import, not a getattr hook: renaming the dashboard's function breaks this test
+    # (and the import of workforce.services) instead of silently stopping recomputes.
+    assert services.request_recompute is dashboard_services.request_recompute
+
+
+def test_a_committed_import_queues_a_recompute_run_once_it_commits(
+    run_import, tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(dashboard_services, "enqueue", queued.append)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = run_import("spend", [good_row("spend", provider_code="RHQ", month="2025-04")])
+    assert run.status == ImportRun.Status.COMMITTED
+    (recompute,) = RecomputeRun.objects.all()
+    assert recompute.provider_ids == [tree["RHQ"].pk]
+    assert recompute.months == ["2025-04-01"]
+    assert recompute.organisation == tree["RHQ"]
+    assert recompute.status == RecomputeRun.Status.PENDING
+    assert len(callbacks) == 1 and queued == [recompute.pk]
 
 
 def test_an_unchanged_reimport_requests_no_recompute(run_import, recompute_requests):

@@ -1,6 +1,5 @@
 """The synthetic data generator: deterministic, the upload format, realistic shapes."""
 
-import calendar
 import csv
 import importlib
 import io
@@ -13,6 +12,7 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.urls import reverse
 
+from ahpportal.months import month_end
 from councils.models import Level, Organisation
 from workforce import demo, synthetic
 from workforce.models import Activity, ImportRun, ImportRunProvider, Staff, StaffMonth, StaffSurvey
@@ -60,10 +60,6 @@ def iso(value: str) -> date | None:
 def in_post(person: dict, day: date) -> bool:
     end = iso(person["end_date"])
     return iso(person["start_date"]) <= day and (end is None or end > day)
-
-
-def last_day(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def test_same_seed_gives_byte_identical_files(tmp_path, demo_dir):
@@ -164,7 +160,7 @@ def test_sickness_is_about_four_to_five_percent(demo_dir):
 
 def test_vacancy_is_about_eight_to_ten_percent(demo_dir, demo_staff):
     month = date(2026, 3, 1)
-    day = last_day(month)
+    day = month_end(month)
     in_post_fte = defaultdict(float)
     for p in demo_staff:
         if p["contract"] != "bank" and in_post(p, day):
@@ -227,9 +223,7 @@ def test_ensure_england_providers_builds_the_synthetic_tree(england_tree):
     assert Organisation.objects.filter(level=Level.ICS).count() == 42
     assert Organisation.objects.filter(level=Level.REGION).count() == 7
     for ics in Organisation.objects.filter(level=Level.ICS):
-        assert Organisation.objects.filter(
-            level=Level.PROVIDER, path__startswith=ics.path
-        ).exists(), ics.code
+        assert Organisation.objects.below(ics).filter(level=Level.PROVIDER).exists(), ics.code
     place = Organisation.objects.get(code="QMJ-P1")
     assert place.level == Level.PLACE
     assert place.get_parent().code == "QMJ"
@@ -238,7 +232,7 @@ def test_ensure_england_providers_builds_the_synthetic_tree(england_tree):
     assert provider.name == "North Central London Hospitals Trust 1"
     # SYB keeps its real providers only.
     syb = Organisation.objects.get(code="QF7")
-    syb_providers = Organisation.objects.filter(level=Level.PROVIDER, path__startswith=syb.path)
+    syb_providers = Organisation.objects.below(syb).filter(level=Level.PROVIDER)
     assert {o.code for o in syb_providers} == {p.code for p in synthetic.syb_providers()}
     # Running it again changes nothing.
     total = Organisation.objects.count()

@@ -21,11 +21,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:28} {role:13} {org}")
         self.stdout.write(f"Demo password for every user: {DEMO_PASSWORD}")
         for step in DEMO_STEPS:
-            try:
-                module = importlib.import_module(step)
-            except ModuleNotFoundError as error:
-                if error.name != step:
-                    raise
-                continue
-            module.load(stdout=self.stdout)
+            importlib.import_module(step).load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ahpportal import months
 from councils.models import Organisation, User
 from councils.tree import load_england_tree
 from workforce import synthetic
@@ -11,9 +12,8 @@ from workforce import synthetic
 
 def _month(value: str) -> date:
     try:
-        year, month = value.split("-")[:2]
-        return date(int(year), int(month), 1)
-    except ValueError as error:
+        return months.parse_month(value, any_day=True)
+    except months.MonthError as error:
         raise CommandError(f"--end-month must be YYYY-MM, not {value!r}") from error
 
 
