@@ -10,7 +10,7 @@ from ahpportal.api.schema import documented
 from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 
 from .models import Level, Organisation
-from .scoping import get_in_scope_or_404
+from .scoping import below_q, get_in_scope_or_404
 
 
 def with_parent_code(queryset):
@@ -81,11 +81,11 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def filter_parent(self, queryset, name, value):
         parent = resolve_organisation(self.request, value)
-        return queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        return queryset & Organisation.objects.children_of(parent)
 
     def filter_within(self, queryset, name, value):
         root = resolve_organisation(self.request, value)
-        return queryset.filter(path__startswith=root.path)
+        return queryset.below(root)
 
 
 ICS_EXAMPLE = {
@@ -162,5 +162,5 @@ class OrganisationScopedFilter(django_filters.FilterSet):
     def filter_organisation(self, queryset, name, value):
         org = resolve_organisation(self.request, value)
         if self.form.cleaned_data.get("subtree"):
-            return queryset.filter(**{f"{self.organisation_field}__path__startswith": org.path})
+            return queryset.filter(below_q(org, f"{self.organisation_field}__path"))
         return queryset.filter(**{self.organisation_field: org})
