@@ -63,4 +63,6 @@ def test_pages_still_send_the_admin_to_set_up_totp(make_user, tree):
     response = client.get("/org/QF7/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/totp/activate/?required=1"
-    assert client.get("/healthz").status_code == 200
+    health = client.get("/healthz")  # service status stays reachable: JSON, not a redirect
+    assert health["Content-Type"] == "application/json" and "database" in health.json()
+    assert client.get("/status/").status_code == 200
