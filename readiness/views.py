@@ -373,6 +373,14 @@ def _plan(request, org):
 def action_plan(request, code):
     org = councils_selectors.organisation_for(request.user, code)
     form, actions = _plan(request, org)
+    rows = list(actions[:500])
+    # "Edit" only where action_edit lets this user in (a respondent's or a chair's organisation).
+    editable = {
+        action.pk
+        for action in rows
+        if covers(request.user, "respond", action.organisation)
+        or covers(request.user, "chair", action.organisation)
+    }
     return render(
         request,
         "readiness/action_plan.html",
@@ -380,7 +388,8 @@ def action_plan(request, code):
             "org": org,
             "breadcrumb": councils_selectors.breadcrumb(request.user, org),
             "form": form,
-            "actions": actions[:500],
+            "actions": rows,
+            "editable": editable,
             "query": request.GET.urlencode(),
             "stages": Stage.choices,
         },

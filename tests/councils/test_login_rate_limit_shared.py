@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.core.cache import caches
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -61,7 +60,12 @@ def redis_cache(settings):
         }
     }
     yield prefix
-    caches["default"].clear()
+    # Only this test's keys: clear() would empty the Redis database other tests may be using.
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    for key in connection.scan_iter(f"{prefix}:*"):
+        connection.delete(key)
 
 
 def test_another_process_sees_the_failed_logins_and_refuses(client, make_user, redis_cache):

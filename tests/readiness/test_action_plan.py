@@ -121,3 +121,19 @@ def test_an_action_is_edited_with_an_owner_in_scope_or_free_text(employer_cycle,
     action.refresh_from_db()
     assert action.owner is None and action.owner_display == "Head of therapies"
     assert client_of(people["viewer"]).get(url).status_code == 404
+
+
+def test_the_plan_offers_edit_only_to_those_who_may_edit(employer_cycle, tree, people):
+    # Found by the production crawl: a viewer (or data manager) saw "Edit" links that led to 404.
+    sub = _signed_off(employer_cycle, tree["RP5"], people)
+    first = ActionItem.objects.filter(submission=sub).order_by("pk").first()
+    edit_url = reverse("readiness:action_edit", args=[first.pk])
+    plan = reverse("readiness:action_plan", args=["QF7"])
+    viewer_page = client_of(people["viewer"]).get(plan).content.decode()
+    assert "Agree a plan" in viewer_page and edit_url not in viewer_page
+    assert client_of(people["viewer"]).get(edit_url).status_code == 404
+    for who, code in (("chair", "QF7"), ("rp5", "RP5")):
+        url = reverse("readiness:action_plan", args=[code])
+        page = client_of(people[who]).get(url).content.decode()
+        assert f'href="{edit_url}"' in page, who
+        assert client_of(people[who]).get(edit_url).status_code == 200, who
