@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import logging
 import os
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ CHUNK_ROWS = 2000
 ERRORS_KEPT = 1000  # errors stored on the run; the full list goes to an errors CSV
 STAFF_TOUCH_MONTHS = 36  # a staff change touches at most this many months back from the latest
 ERROR_HEADER = ["row", "column", "reason"]
+# C0 controls but tab, DEL and the C1 controls: never part of a value, and PostgreSQL refuses NUL.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 class ImportNotAllowed(Exception):
@@ -381,6 +384,9 @@ def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool
         return outcome
     while header and not header[-1]:
         header.pop()  # trailing empty cells (spreadsheets)
+    if CONTROL_CHARACTERS.search("\t".join(header)):
+        _control_errors(1, header, [f"column {n}" for n in range(1, len(header) + 1)], errors.add)
+        return outcome
     names = [name.strip().lower() for name in header]
     known = {c.name: c for c in spec.columns}
     for position, name in enumerate(names, start=1):
@@ -414,6 +420,7 @@ def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool
     checks = spec.checks
     is_staff_month = spec is STAFF_MONTH
     classify = write is not False
+    control_search = CONTROL_CHARACTERS.search
     seen: dict[tuple, int] = {}
     pending: list[dict] = []
     add_error = errors.add
@@ -426,6 +433,9 @@ def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool
             add_error(
                 rownum, "", f"The row has {len(cells)} cells but the header has {width} columns"
             )
+            continue
+        if control_search("\t".join(cells)):
+            _control_errors(rownum, cells, names, add_error)
             continue
         values = dict(defaults)
         bad = False
@@ -461,7 +471,33 @@ def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool
             pending = []
     if pending and classify and not errors.count:
         _flush(spec, pending, outcome, write=bool(write))
+    if not outcome.rows_total and not errors.count:
+        errors.add(
+            None,
+            "",
+            "The file has a header row but no data rows: add a row for each record under the "
+            "header, or check that you chose the right file.",
+        )
     return outcome
+
+
+def _control_errors(rownum, cells: list[str], names: list[str], add_error) -> None:
+    """One error for each cell of the row that holds a control character, naming it."""
+    for index, text in enumerate(cells):
+        found = CONTROL_CHARACTERS.search(text)
+        if found is None:
+            continue
+        name = names[index] if index < len(names) and names[index] else f"column {index + 1}"
+        code = ord(found.group())
+        what = {0: "a NUL character (code 0)", 10: "a line break", 13: "a carriage return"}.get(
+            code, f"a control character (code {code})"
+        )
+        add_error(
+            rownum,
+            name,
+            f"{name} contains {what}, which is not allowed in a value; remove it and save the "
+            "file again",
+        )
 
 
 def _resolve_staff(values: dict, ctx: Context, rownum: int, add_error) -> bool:
