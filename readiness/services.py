@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ahpportal.limits import too_long
 from councils.models import Membership, Organisation
 from councils.scoping import covers
 from councils.tasks import send_email
@@ -228,7 +229,33 @@ def _clean(field: str, value: str) -> str:
         value = value.strip().upper()
         if value not in ("", "Y", "N"):
             raise WorkflowError("Y/N must be Y or N.")
+    message = too_long(Conflict.LABELS.get(field, field), value)
+    if message:
+        raise WorkflowError(message)
     return value
+
+
+def too_long_fields(changes: dict, answers: dict) -> list[tuple[Answer, str, str]]:
+    """(answer, field, message) for each posted text over the limit, before anything is saved."""
+    found = []
+    for answer_id, posted in changes.items():
+        answer = answers.get(answer_id)
+        if answer is None:
+            continue
+        for field, value in posted.get("values", {}).items():
+            value = (value or "").replace("\r\n", "\n")
+            message = too_long(Conflict.LABELS.get(field, field), value)
+            if message and field in Answer.FIELDS:
+                found.append((answer, field, message))
+    return found
+
+
+def _comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    message = too_long("Comment", comment)
+    if message:
+        raise WorkflowError(message)
+    return comment
 
 
 def answer_save_field(
@@ -479,7 +506,7 @@ def submission_return(*, submission: Submission, actor, comment: str) -> Transit
     _check_chair(submission, actor)
     if submission.status != Status.SUBMITTED:
         raise WorkflowError("Only a submitted toolkit can be returned.")
-    comment = comment.strip()
+    comment = _comment(comment)
     if not comment:
         raise WorkflowError("Enter a comment saying what needs to change before returning it.")
     transition = _transition(
@@ -509,7 +536,7 @@ def submission_sign_off(*, submission: Submission, actor, comment: str = "") -> 
         actor=actor,
         action=Transition.Action.SIGNED_OFF,
         to_status=Status.SIGNED_OFF,
-        comment=comment.strip(),
+        comment=_comment(comment),
     )
     actions_from_next_steps(submission=submission)
     _notify_respondents(
@@ -532,7 +559,7 @@ def submission_reopen(*, submission: Submission, actor, comment: str = "") -> Tr
         actor=actor,
         action=Transition.Action.REOPENED,
         to_status=Status.DRAFT,
-        comment=comment.strip(),
+        comment=_comment(comment),
     )
     _notify_respondents(
         submission,
@@ -579,6 +606,8 @@ def action_update(*, action: ActionItem, actor, **fields) -> ActionItem:
     for key, value in fields.items():
         if key not in allowed:
             raise WorkflowError(f"Unknown action field {key!r}.")
+        if key == "description" and (message := too_long("Action", value)):
+            raise WorkflowError(message)
         setattr(action, key, value)
     if action.owner_id:
         action.owner_name = ""
