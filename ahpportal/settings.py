@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workforce.tasks.purge_stored_files",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Idempotent: each submission gets each reminder once, so a second run sends nothing.
+    "readiness-due-reminders": {
+        "task": "readiness.tasks.send_due_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # The analyst REST API (ahpportal/api/). Throttle rates come from the environment:

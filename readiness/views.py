@@ -97,8 +97,34 @@ def cycle(request, pk):
             "org": cycle.organisation,
             "breadcrumb": councils_selectors.breadcrumb(request.user, cycle.organisation),
             "submissions": selectors.progress(cycle),
+            "events": selectors.cycle_events(cycle),
+            "can_chair": covers(request.user, "chair", cycle.organisation),
         },
     )
+
+
+@login_required
+@require_POST
+def cycle_state(request, pk):
+    """Close the cycle to respondents, or reopen it (a chair of its organisation)."""
+    cycle = selectors.cycle_for(request.user, pk, "chair")
+    decision = request.POST.get("decision")
+    moves = {"close": services.cycle_close, "reopen": services.cycle_reopen}
+    if decision not in moves:
+        messages.error(request, "Choose close or reopen.")
+        return redirect("readiness:cycle", pk=cycle.pk)
+    try:
+        moves[decision](cycle=cycle, actor=request.user)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Closed {cycle.name}: respondents can no longer save or submit."
+            if decision == "close"
+            else f"Reopened {cycle.name}: respondents can save and submit again.",
+        )
+    return redirect("readiness:cycle", pk=cycle.pk)
 
 
 @login_required
@@ -171,7 +197,12 @@ def submission(request, pk):
     if not can_respond:
         raise Http404("No such page.")
     if not sub.editable:
-        messages.error(request, "This submission cannot be edited now.")
+        messages.error(
+            request,
+            f"{sub.cycle.name} is closed: answers can no longer be saved or submitted."
+            if sub.cycle.is_closed
+            else "This submission cannot be edited now.",
+        )
         return redirect("readiness:submission", pk=sub.pk)
     answers = selectors.answers_of(sub)
     changes = _changes_from_post(request.POST, answers)
