@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 
-from .api_base import problem_response
+from .api.exceptions import problem_response
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

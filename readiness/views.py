@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from ahpportal.api_base import problem_response
+from ahpportal.api.exceptions import problem_response
 from councils import selectors as councils_selectors
 from councils.models import Organisation
 from councils.scoping import covers, get_in_scope_or_404
