@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "ahpportal.body_limits.JsonBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "auditlog.middleware.AuditlogMiddleware",  # the signed-in user is the audit log's actor
@@ -195,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-import-files": {
         "task": "workforce.tasks.purge_stored_files",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Idempotent: each submission gets each reminder once, so a second run sends nothing.
+    "readiness-due-reminders": {
+        "task": "readiness.tasks.send_due_reminders",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from councils.models import Organisation
 from councils.scoping import ScopedQuerySet
@@ -178,3 +179,44 @@ class ChangePoint(models.Model):
 
     def __str__(self):
         return f"{self.metric} change point {self.month:%Y-%m} at {self.organisation_id}"
+
+
+def board_report_path(report, filename: str) -> str:
+    return f"board-reports/{report.organisation_id}/{report.pk}/{filename}"
+
+
+class BoardReportFile(models.Model):
+    """A board report PDF rendered by a task, kept per organisation, filters (month included)
+    and recompute: the data only changes through a recompute, so the same key is the same
+    report, and the next download is the stored file. Served only through the board report's
+    own view, after its scope check."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="board_report_files", db_index=True
+    )
+    month = models.DateField(null=True, blank=True)
+    query = models.CharField(max_length=500, blank=True, help_text="The filters, as a query")
+    recompute_id = models.PositiveIntegerField(
+        default=0, help_text="The last recompute run that had finished (0: none yet)"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=board_report_path, max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "query", "recompute_id"], name="one_board_report_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"Board report {self.organisation_id} {self.query} ({self.status})"

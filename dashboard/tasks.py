@@ -36,3 +36,18 @@ def run_pending() -> int:
 @worker_ready.connect
 def _run_pending_on_start(sender=None, **kwargs):
     services.enqueue_pending()
+
+
+@shared_task(acks_late=True)
+def render_board_report(report_id: int, user_id: int) -> str | None:
+    """Render and keep one board report PDF (see :mod:`dashboard.board_reports`)."""
+    from councils.models import User
+
+    from . import board_reports
+    from .models import BoardReportFile
+
+    report = BoardReportFile.objects.select_related("organisation").filter(pk=report_id).first()
+    if report is None or report.status == BoardReportFile.Status.READY:
+        return None
+    user = User.objects.get(pk=user_id)
+    return board_reports.board_report_render(report=report, user=user).status

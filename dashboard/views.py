@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from councils import selectors as org_selectors
 from councils.scoping import covers, get_in_scope_or_404
 
-from . import compute, exports, pdf, selectors, services, spc
+from . import board_reports, compute, exports, pdf, selectors, services, spc
 from . import metrics as catalogue
 from . import targets as target_rules
 from .forms import ChangePointForm, FilterForm, TargetsForm
@@ -347,47 +346,79 @@ def scorecard_xlsx(request, code):
     return exports.scorecard_xlsx(card, profession_name=profession_name)
 
 
-def _board_report_context(request, code):
-    org = _org(request, code)
+def board_report_context(user, org, params) -> dict:
+    """What the board report shows for ``user`` and the filters in ``params`` (a QueryDict):
+    the page and the PDF task share it."""
     months = selectors.available_months(org)
-    form, filters = _filters(request, months)
-    card = selectors.scorecard_for(request.user, org, filters, months)
-    return _context(
-        request,
-        org,
-        card=card,
-        exception_charts=selectors.exception_charts(card),
-        form=form,
-        query=_query(filters),
-        profession_name=_profession_name(form, filters),
-        pdf_available=pdf.available(),
-    )
+    form = FilterForm(params or None, months=months)
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters()
+    card = selectors.scorecard_for(user, org, filters, months)
+    return {
+        "org": org,
+        "breadcrumb": org_selectors.breadcrumb(user, org),
+        "card": card,
+        "exception_charts": selectors.exception_charts(card),
+        "form": form,
+        "query": _query(filters),
+        "profession_name": _profession_name(form, filters),
+        "pdf_available": pdf.available(),
+    }
+
+
+def board_report_filters(org, params) -> tuple[selectors.Filters, list]:
+    months = selectors.available_months(org)
+    form = FilterForm(params or None, months=months)
+    if form.is_bound:
+        form.is_valid()
+    return form.filters(), months
 
 
 @login_required
 @require_GET
 def board_report(request, code):
-    return render(request, "dashboard/board_report.html", _board_report_context(request, code))
+    context = board_report_context(request.user, _org(request, code), request.GET)
+    return render(request, "dashboard/board_report.html", context)
 
 
 @login_required
 @require_GET
 def board_report_pdf(request, code):
-    """The board report as an A4 PDF download (the same page, laid out for print)."""
-    context = _board_report_context(request, code)
-    if not context["pdf_available"]:
+    """The board report as an A4 PDF download, rendered by a task and kept (see
+    :mod:`dashboard.board_reports`): the stored file when it is ready, else a page that says it
+    is being prepared and refreshes itself."""
+    org = _org(request, code)
+    if not pdf.available():
         return HttpResponse(
             "PDF downloads are not available on this server: open the board report and use "
             "your browser's print command to save it as a PDF.",
             status=503,
             content_type="text/plain; charset=utf-8",
         )
-    html = render_to_string("dashboard/board_report.html", {**context, "as_pdf": True}, request)
-    document = pdf.render(html, base_url=request.build_absolute_uri("/"))
-    card = context["card"]
-    month = f"-{card.month:%Y-%m}" if card.month else ""
-    response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="board-report-{context["org"].code}{month}.pdf"'
+    report = board_reports.board_report_file(
+        user=request.user, organisation=org, params=request.GET, retry="retry" in request.GET
     )
-    return response
+    report.refresh_from_db()  # in the embedded default the task has already run
+    if report.status == report.Status.READY:
+        with report.file.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type="application/pdf")
+        month = f"-{report.month:%Y-%m}" if report.month else ""
+        response["Content-Disposition"] = (
+            f'attachment; filename="board-report-{org.code}{month}.pdf"'
+        )
+        return response
+    return render(
+        request,
+        "dashboard/board_report_pending.html",
+        {
+            "org": org,
+            "report": report,
+            "breadcrumb": org_selectors.breadcrumb(request.user, org),
+            "refresh_seconds": board_reports.REFRESH_SECONDS,
+            "back": reverse("dashboard:board_report", args=[org.code])
+            + (f"?{request.GET.urlencode()}" if request.GET else ""),
+            "retry": f"?{urlencode({**request.GET.dict(), 'retry': '1'})}",
+        },
+        status=200 if report.status == report.Status.PENDING else 503,
+    )

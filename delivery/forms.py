@@ -1,5 +1,6 @@
 from django import forms
 
+from ahpportal.limits import LimitedTextField
 from dashboard.metrics import by_domain
 
 from .models import Status, Theme
@@ -11,7 +12,7 @@ class DateInput(forms.DateInput):
 
 class ActionForm(forms.Form):
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), label="Theme", empty_label=None)
-    text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}))
+    text = LimitedTextField(label="Action", widget=forms.Textarea(attrs={"rows": 3}))
     owner_user = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -56,7 +57,7 @@ def metric_choices():
 
 
 class MeasureForm(forms.Form):
-    text = forms.CharField(label="Measure of success", widget=forms.Textarea(attrs={"rows": 3}))
+    text = LimitedTextField(label="Measure of success", widget=forms.Textarea(attrs={"rows": 3}))
     metric = forms.ChoiceField(
         label="Quality Dashboard metric",
         required=False,
@@ -82,7 +83,7 @@ class MeasureForm(forms.Form):
 class UpdateForm(forms.Form):
     quarter = forms.ChoiceField(label="Quarter")
     status = forms.ChoiceField(label="Status", choices=Status.choices, widget=forms.RadioSelect)
-    narrative = forms.CharField(
+    narrative = LimitedTextField(
         label="Progress this quarter",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What was done, what is next, and any risk the board should know about.",

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from ahpportal.limits import LimitedTextField, limit_model_text
 from councils.models import Organisation
 
 from .models import ActionItem, Stage
@@ -56,7 +57,7 @@ class CycleOpenForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(
+    comment = LimitedTextField(
         label="Comment",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -85,6 +86,7 @@ class ActionForm(forms.ModelForm):
             f"{u.get_full_name()} ({u.email})" if u.get_full_name() else u.email
         )
         self.fields["owner_name"].help_text = "Free text, for an owner without an account"
+        limit_model_text(self, "description")
 
 
 class ActionFilterForm(forms.Form):

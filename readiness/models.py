@@ -120,6 +120,11 @@ class Cycle(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     opened_at = models.DateTimeField(default=timezone.now)
+    # Closed by a chair: respondents can no longer save or submit (chairs can still review).
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -128,6 +133,35 @@ class Cycle(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.section.title}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class CycleEventQuerySet(ScopedQuerySet):
+    scope_path_field = "cycle__organisation__path"
+
+
+class CycleEvent(models.Model):
+    """Every closing and reopening of a cycle: who and when."""
+
+    class Action(models.TextChoices):
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = CycleEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class Status(models.TextChoices):
@@ -163,7 +197,31 @@ class Submission(models.Model):
 
     @property
     def editable(self):
-        return self.status in EDITABLE
+        return self.status in EDITABLE and not self.cycle.is_closed
+
+
+class ReminderSent(models.Model):
+    """A due-date reminder sent for a submission: at most one of each kind, ever."""
+
+    class Kind(models.TextChoices):
+        WEEK_BEFORE = "week_before", "A week before the due date"
+        DUE_TODAY = "due_today", "On the due date"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    due_date = models.DateField(help_text="The cycle's due date the reminder was for")
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "kind", "due_date"], name="one_reminder_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.submission}"
 
 
 class AnswerQuerySet(ScopedQuerySet):

@@ -85,17 +85,24 @@ def cycles_at(user, organisation: Organisation):
 
 def cycle_for(user, pk, action: str = "view") -> Cycle:
     return get_in_scope_or_404(
-        Cycle.objects.select_related("section__template", "organisation", "previous", "opened_by"),
+        Cycle.objects.select_related(
+            "section__template", "organisation", "previous", "opened_by", "closed_by"
+        ),
         user,
         action,
         pk=pk,
     )
 
 
+def cycle_events(cycle: Cycle):
+    """The cycle's closings and reopenings, oldest first, with who made them."""
+    return list(cycle.events.select_related("actor"))
+
+
 def submission_for(user, pk, action: str = "view") -> Submission:
     return get_in_scope_or_404(
         Submission.objects.select_related(
-            "cycle__section__template", "cycle__organisation", "organisation"
+            "cycle__section__template", "cycle__organisation", "cycle__closed_by", "organisation"
         ),
         user,
         action,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ahpportal.limits import too_long
 from councils.models import Membership, Organisation
 from councils.scoping import covers
 from councils.tasks import send_email
@@ -19,7 +20,9 @@ from .models import (
     ActionItem,
     Answer,
     Cycle,
+    CycleEvent,
     Question,
+    ReminderSent,
     Section,
     Status,
     Submission,
@@ -211,6 +214,12 @@ class Conflict:
 
 
 def _check_editable(submission: Submission) -> None:
+    if submission.cycle.is_closed:
+        raise WorkflowError(
+            f"{submission.cycle.name} was closed by the chair on "
+            f"{timezone.localtime(submission.cycle.closed_at):%-d %B %Y}: answers can no longer "
+            "be saved or submitted. Ask the chair to reopen it if you need to."
+        )
     if submission.status not in EDITABLE:
         raise WorkflowError(
             f"This submission is {submission.get_status_display().lower()} and cannot be edited"
@@ -224,7 +233,33 @@ def _clean(field: str, value: str) -> str:
         value = value.strip().upper()
         if value not in ("", "Y", "N"):
             raise WorkflowError("Y/N must be Y or N.")
+    message = too_long(Conflict.LABELS.get(field, field), value)
+    if message:
+        raise WorkflowError(message)
     return value
+
+
+def too_long_fields(changes: dict, answers: dict) -> list[tuple[Answer, str, str]]:
+    """(answer, field, message) for each posted text over the limit, before anything is saved."""
+    found = []
+    for answer_id, posted in changes.items():
+        answer = answers.get(answer_id)
+        if answer is None:
+            continue
+        for field, value in posted.get("values", {}).items():
+            value = (value or "").replace("\r\n", "\n")
+            message = too_long(Conflict.LABELS.get(field, field), value)
+            if message and field in Answer.FIELDS:
+                found.append((answer, field, message))
+    return found
+
+
+def _comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    message = too_long("Comment", comment)
+    if message:
+        raise WorkflowError(message)
+    return comment
 
 
 def answer_save_field(
@@ -385,7 +420,78 @@ def unanswered(submission: Submission) -> list[Answer]:
 # --- workflow ----------------------------------------------------------------------------------
 
 
-def _transition(*, submission, actor, action, to_status, comment="") -> Transition:
+@dataclass(frozen=True)
+class Rule:
+    """One move of a submission's status: who may make it, from where, and who is told."""
+
+    action: str  # Transition.Action
+    from_statuses: tuple[str, ...]
+    to_status: str
+    role: str  # the scoping action the actor must cover the organisation with
+    role_refusal: str
+    status_refusal: str
+    subject: str  # "Readiness toolkit {subject}: <organisation>"
+    notify: str  # "chairs" or "respondents"
+    comment_required: str = ""  # the message when a comment is needed but missing
+    not_by_submitter: bool = False  # the person who submitted it may not make this move
+    respondent_move: bool = False  # refused while the cycle is closed
+
+
+CHAIR_ONLY = "Only a chair covering this organisation can do this."
+
+# The readiness workflow, in one table: draft/returned -> submitted -> signed off or returned;
+# signed off -> draft (reopened). The views, the emails and the history all follow it.
+TRANSITIONS: dict[str, Rule] = {
+    "submit": Rule(
+        action=Transition.Action.SUBMITTED,
+        from_statuses=EDITABLE,
+        to_status=Status.SUBMITTED,
+        role="respond",
+        role_refusal="Only a respondent for this organisation can submit it.",
+        status_refusal="",  # _check_editable says why
+        subject="submitted",
+        notify="chairs",
+        respondent_move=True,
+    ),
+    "return": Rule(
+        action=Transition.Action.RETURNED,
+        from_statuses=(Status.SUBMITTED,),
+        to_status=Status.RETURNED,
+        role="chair",
+        role_refusal=CHAIR_ONLY,
+        status_refusal="Only a submitted toolkit can be returned.",
+        subject="returned",
+        notify="respondents",
+        comment_required="Enter a comment saying what needs to change before returning it.",
+        not_by_submitter=True,
+    ),
+    "sign_off": Rule(
+        action=Transition.Action.SIGNED_OFF,
+        from_statuses=(Status.SUBMITTED,),
+        to_status=Status.SIGNED_OFF,
+        role="chair",
+        role_refusal=CHAIR_ONLY,
+        status_refusal="Only a submitted toolkit can be signed off.",
+        subject="signed off",
+        notify="respondents",
+        not_by_submitter=True,
+    ),
+    "reopen": Rule(
+        action=Transition.Action.REOPENED,
+        from_statuses=(Status.SIGNED_OFF,),
+        to_status=Status.DRAFT,
+        role="chair",
+        role_refusal=CHAIR_ONLY,
+        status_refusal="Only a signed-off toolkit can be reopened.",
+        subject="reopened",
+        notify="respondents",
+    ),
+}
+
+SUBMITTED_ACTIONS = (Transition.Action.SUBMITTED, Transition.Action.RESUBMITTED)
+
+
+def _record(*, submission, actor, action, to_status, comment="") -> Transition:
     from_status = submission.status
     submission.status = to_status
     now = timezone.now()
@@ -418,125 +524,186 @@ def _who(user) -> str:
     return user.get_full_name() or user.email
 
 
-@transaction.atomic
-def submission_submit(*, submission: Submission, actor) -> Transition:
-    """Submit for sign-off. Raises WorkflowError listing unanswered questions."""
-    submission = _lock(submission)
-    if not covers(actor, "respond", submission.organisation):
-        raise WorkflowError("Only a respondent for this organisation can submit it.")
-    _check_editable(submission)
-    missing = unanswered(submission)
-    if missing:
-        raise WorkflowError(f"{len(missing)} questions are not answered yet.")
-    action = (
-        Transition.Action.RESUBMITTED
-        if submission.status == Status.RETURNED
-        else Transition.Action.SUBMITTED
+def submitted_by(submission: Submission):
+    """The person who last submitted (or resubmitted) the submission, or None."""
+    last = (
+        submission.history.filter(action__in=SUBMITTED_ACTIONS)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
     )
-    transition = _transition(
-        submission=submission, actor=actor, action=action, to_status=Status.SUBMITTED
-    )
-    chairs = _emails_of_role_covering([submission.organisation], "chair")[
-        submission.organisation_id
-    ]
-    _queue_email(
-        subject=f"Readiness toolkit {transition.get_action_display().lower()}: "
-        f"{submission.organisation.name}",
-        message=(
-            f"{_who(actor)} has {transition.get_action_display().lower()} "
-            f"{submission.cycle.name} for {submission.organisation.name}. "
-            "It is ready for your sign-off in AHP Portal (Readiness).\n"
-        ),
-        recipients=chairs | {submission.cycle.opened_by.email},
-    )
-    return transition
-
-
-def _notify_respondents(submission: Submission, subject: str, message: str) -> None:
-    respondents = _emails_of_role_covering([submission.organisation], "respondent")[
-        submission.organisation_id
-    ]
-    submitters = set(
-        submission.history.filter(
-            action__in=[Transition.Action.SUBMITTED, Transition.Action.RESUBMITTED]
-        ).values_list("actor__email", flat=True)
-    )
-    _queue_email(subject=subject, message=message, recipients=respondents | submitters)
-
-
-def _check_chair(submission, actor):
-    if not covers(actor, "chair", submission.organisation):
-        raise WorkflowError("Only a chair covering this organisation can do this.")
+    return last.actor if last else None
 
 
 @transaction.atomic
-def submission_return(*, submission: Submission, actor, comment: str) -> Transition:
+def submission_transition(*, submission: Submission, actor, move: str, comment: str = ""):
+    """Make ``move`` (a key of :data:`TRANSITIONS`) on the submission, or raise WorkflowError
+    saying why not. Records the transition and queues the emails of the rule."""
+    rule = TRANSITIONS[move]
     submission = _lock(submission)
-    _check_chair(submission, actor)
-    if submission.status != Status.SUBMITTED:
-        raise WorkflowError("Only a submitted toolkit can be returned.")
-    comment = comment.strip()
-    if not comment:
-        raise WorkflowError("Enter a comment saying what needs to change before returning it.")
-    transition = _transition(
+    if not covers(actor, rule.role, submission.organisation):
+        raise WorkflowError(rule.role_refusal)
+    if rule.respondent_move:
+        _check_editable(submission)
+    elif submission.status not in rule.from_statuses:
+        raise WorkflowError(rule.status_refusal)
+    if rule.not_by_submitter and submitted_by(submission) == actor:
+        raise WorkflowError(
+            "You submitted this toolkit, so you cannot sign it off or return it yourself: "
+            "another chair covering this organisation must review it."
+        )
+    comment = _comment(comment)
+    if rule.comment_required and not comment:
+        raise WorkflowError(rule.comment_required)
+    action = rule.action
+    if move == "submit":
+        missing = unanswered(submission)
+        if missing:
+            raise WorkflowError(f"{len(missing)} questions are not answered yet.")
+        if submission.status == Status.RETURNED:
+            action = Transition.Action.RESUBMITTED
+    transition = _record(
         submission=submission,
         actor=actor,
-        action=Transition.Action.RETURNED,
-        to_status=Status.RETURNED,
+        action=action,
+        to_status=rule.to_status,
         comment=comment,
     )
-    _notify_respondents(
-        submission,
-        f"Readiness toolkit returned: {submission.organisation.name}",
-        f"{_who(actor)} has returned {submission.cycle.name} for "
-        f"{submission.organisation.name} with this comment:\n\n{comment}\n",
-    )
+    if move == "sign_off":
+        actions_from_next_steps(submission=submission)
+    _notify(submission, transition, rule)
     return transition
 
 
-@transaction.atomic
+def _notify(submission: Submission, transition: Transition, rule: Rule) -> None:
+    org, cycle_name, actor = submission.organisation, submission.cycle.name, transition.actor
+    verb = transition.get_action_display().lower()
+    subject = f"Readiness toolkit {verb}: {org.name}"
+    done = f"{_who(actor)} has {verb} {cycle_name} for {org.name}"
+    if rule.notify == "chairs":
+        chairs = _emails_of_role_covering([org], "chair")[org.id]
+        _queue_email(
+            subject=subject,
+            message=f"{done}. It is ready for your sign-off in AHP Portal (Readiness).\n",
+            recipients=chairs | {submission.cycle.opened_by.email},
+        )
+        return
+    after = {
+        Transition.Action.RETURNED: f" with this comment:\n\n{transition.comment}\n",
+        Transition.Action.SIGNED_OFF: ". Its next steps are now on the action plan.\n",
+        Transition.Action.REOPENED: "."
+        + (f"\n\n{transition.comment}\n" if transition.comment else "\n"),
+    }[transition.action]
+    respondents = _emails_of_role_covering([org], "respondent")[org.id]
+    submitters = set(
+        submission.history.filter(action__in=SUBMITTED_ACTIONS).values_list(
+            "actor__email", flat=True
+        )
+    )
+    _queue_email(subject=subject, message=done + after, recipients=respondents | submitters)
+
+
+def submission_submit(*, submission: Submission, actor) -> Transition:
+    """Submit for sign-off. Raises WorkflowError listing unanswered questions."""
+    return submission_transition(submission=submission, actor=actor, move="submit")
+
+
+def submission_return(*, submission: Submission, actor, comment: str) -> Transition:
+    return submission_transition(submission=submission, actor=actor, move="return", comment=comment)
+
+
 def submission_sign_off(*, submission: Submission, actor, comment: str = "") -> Transition:
-    submission = _lock(submission)
-    _check_chair(submission, actor)
-    if submission.status != Status.SUBMITTED:
-        raise WorkflowError("Only a submitted toolkit can be signed off.")
-    transition = _transition(
-        submission=submission,
-        actor=actor,
-        action=Transition.Action.SIGNED_OFF,
-        to_status=Status.SIGNED_OFF,
-        comment=comment.strip(),
+    return submission_transition(
+        submission=submission, actor=actor, move="sign_off", comment=comment
     )
-    actions_from_next_steps(submission=submission)
-    _notify_respondents(
-        submission,
-        f"Readiness toolkit signed off: {submission.organisation.name}",
-        f"{_who(actor)} has signed off {submission.cycle.name} for "
-        f"{submission.organisation.name}. Its next steps are now on the action plan.\n",
-    )
-    return transition
+
+
+def submission_reopen(*, submission: Submission, actor, comment: str = "") -> Transition:
+    return submission_transition(submission=submission, actor=actor, move="reopen", comment=comment)
+
+
+# --- closing cycles and reminders --------------------------------------------------------------
 
 
 @transaction.atomic
-def submission_reopen(*, submission: Submission, actor, comment: str = "") -> Transition:
-    submission = _lock(submission)
-    _check_chair(submission, actor)
-    if submission.status != Status.SIGNED_OFF:
-        raise WorkflowError("Only a signed-off toolkit can be reopened.")
-    transition = _transition(
+def _cycle_set_closed(*, cycle: Cycle, actor, close: bool) -> CycleEvent:
+    cycle = Cycle.objects.select_for_update().select_related("organisation").get(pk=cycle.pk)
+    verb = "close" if close else "reopen"
+    if not covers(actor, "chair", cycle.organisation):
+        raise WorkflowError(f"Only a chair covering this cycle's organisation can {verb} it.")
+    if cycle.is_closed == close:
+        raise WorkflowError(f"{cycle.name} is {'already closed' if close else 'open already'}.")
+    now = timezone.now()
+    Cycle.objects.filter(pk=cycle.pk).update(
+        closed_at=now if close else None, closed_by=actor if close else None
+    )
+    action = CycleEvent.Action.CLOSED if close else CycleEvent.Action.REOPENED
+    return CycleEvent.objects.create(cycle=cycle, action=action, actor=actor, at=now)
+
+
+def cycle_close(*, cycle: Cycle, actor) -> CycleEvent:
+    """Close a cycle: its respondents can no longer save or submit. Recorded with who and when."""
+    return _cycle_set_closed(cycle=cycle, actor=actor, close=True)
+
+
+def cycle_reopen(*, cycle: Cycle, actor) -> CycleEvent:
+    """Open a closed cycle again for respondents. Recorded with who and when."""
+    return _cycle_set_closed(cycle=cycle, actor=actor, close=False)
+
+
+REMINDER_DAYS = {ReminderSent.Kind.WEEK_BEFORE: 7, ReminderSent.Kind.DUE_TODAY: 0}
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Email respondents of every submission still to be submitted whose cycle (open) is due in
+    seven days or today. Each submission gets each kind once (a ReminderSent row, unique), so
+    running this again, or twice a day, sends nothing new. Returns the reminders sent.
+
+    A housekeeping job over every organisation's cycles, like the nightly recompute: it reads
+    no data for anyone, and each email goes only to people who can answer that submission."""
+    today = today or timezone.localdate()
+    sent = 0
+    for kind, days in REMINDER_DAYS.items():
+        due = today + datetime.timedelta(days=days)
+        pending = list(
+            Submission.objects.filter(
+                cycle__due_date=due, cycle__closed_at__isnull=True, status__in=EDITABLE
+            )
+            .exclude(reminders__kind=kind, reminders__due_date=due)
+            .select_related("cycle__section", "organisation")
+        )
+        if not pending:
+            continue
+        respondents = _emails_of_role_covering([s.organisation for s in pending], "respondent")
+        for submission in pending:
+            recipients = respondents[submission.organisation_id]
+            if recipients:  # none yet: tried again on the next run, when someone may be
+                sent += _remind(submission, kind, recipients)
+    return sent
+
+
+@transaction.atomic
+def _remind(submission: Submission, kind: str, recipients: set[str]) -> int:
+    cycle = submission.cycle
+    _reminder, created = ReminderSent.objects.get_or_create(
         submission=submission,
-        actor=actor,
-        action=Transition.Action.REOPENED,
-        to_status=Status.DRAFT,
-        comment=comment.strip(),
+        kind=kind,
+        due_date=cycle.due_date,
+        defaults={"recipients": len(recipients)},
     )
-    _notify_respondents(
-        submission,
-        f"Readiness toolkit reopened: {submission.organisation.name}",
-        f"{_who(actor)} has reopened {submission.cycle.name} for "
-        f"{submission.organisation.name}." + (f"\n\n{comment.strip()}\n" if comment else "\n"),
+    if not created:
+        return 0
+    when = "today" if kind == ReminderSent.Kind.DUE_TODAY else f"on {cycle.due_date:%-d %B %Y}"
+    _queue_email(
+        subject=f"Reminder: {cycle.name} for {submission.organisation.name} is due {when}",
+        message=(
+            f"{cycle.name}: {cycle.section.title} for {submission.organisation.name} is due "
+            f"{when} and has not been submitted yet.\n\nPlease complete and submit it in AHP "
+            "Portal (Readiness).\n"
+        ),
+        recipients=recipients,
     )
-    return transition
+    return 1
 
 
 # --- action plans ------------------------------------------------------------------------------
@@ -575,6 +742,8 @@ def action_update(*, action: ActionItem, actor, **fields) -> ActionItem:
     for key, value in fields.items():
         if key not in allowed:
             raise WorkflowError(f"Unknown action field {key!r}.")
+        if key == "description" and (message := too_long("Action", value)):
+            raise WorkflowError(message)
         setattr(action, key, value)
     if action.owner_id:
         action.owner_name = ""

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("readiness/cycles/<int:pk>/", views.cycle, name="cycle"),
     path("readiness/cycles/<int:pk>/answers/", views.heatmap, name="heatmap"),
+    path("readiness/cycles/<int:pk>/state/", views.cycle_state, name="cycle_state"),
     re_path(
         r"^readiness/cycles/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$",
         views.cycle_export,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from ahpportal.api.exceptions import problem_response
 from councils import selectors as councils_selectors
 from councils.models import Organisation
 from councils.scoping import covers, get_in_scope_or_404, scope_roots
@@ -96,8 +97,34 @@ def cycle(request, pk):
             "org": cycle.organisation,
             "breadcrumb": councils_selectors.breadcrumb(request.user, cycle.organisation),
             "submissions": selectors.progress(cycle),
+            "events": selectors.cycle_events(cycle),
+            "can_chair": covers(request.user, "chair", cycle.organisation),
         },
     )
+
+
+@login_required
+@require_POST
+def cycle_state(request, pk):
+    """Close the cycle to respondents, or reopen it (a chair of its organisation)."""
+    cycle = selectors.cycle_for(request.user, pk, "chair")
+    decision = request.POST.get("decision")
+    moves = {"close": services.cycle_close, "reopen": services.cycle_reopen}
+    if decision not in moves:
+        messages.error(request, "Choose close or reopen.")
+        return redirect("readiness:cycle", pk=cycle.pk)
+    try:
+        moves[decision](cycle=cycle, actor=request.user)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Closed {cycle.name}: respondents can no longer save or submit."
+            if decision == "close"
+            else f"Reopened {cycle.name}: respondents can save and submit again.",
+        )
+    return redirect("readiness:cycle", pk=cycle.pk)
 
 
 @login_required
@@ -165,54 +192,100 @@ def _marks_from_post(post, answers):
 def submission(request, pk):
     sub = selectors.submission_for(request.user, pk)
     can_respond = covers(request.user, "respond", sub.organisation)
-    can_chair = covers(request.user, "chair", sub.organisation)
-    conflicts, missing, typed = [], [], {}
-    if request.method == "POST":
-        if not can_respond:
-            raise Http404("No such page.")
-        if not sub.editable:
-            messages.error(request, "This submission cannot be edited now.")
-            return redirect("readiness:submission", pk=sub.pk)
-        answers = selectors.answers_of(sub)
-        changes = _changes_from_post(request.POST, answers)
-        try:
-            conflicts = services.submission_save(
-                submission=sub,
-                actor=request.user,
-                changes=changes,
-                not_applicable=_marks_from_post(request.POST, answers),
-            )
-        except services.WorkflowError as error:
-            messages.error(request, str(error))
-            return redirect("readiness:submission", pk=sub.pk)
-        typed = {(c.answer.pk, c.field): c.yours for c in conflicts}
-        if not conflicts and "submit" in request.POST:
-            missing = services.unanswered(sub)
-            if not missing:
+    if request.method != "POST":
+        return _submission_page(request, sub)
+    if not can_respond:
+        raise Http404("No such page.")
+    if not sub.editable:
+        messages.error(
+            request,
+            f"{sub.cycle.name} is closed: answers can no longer be saved or submitted."
+            if sub.cycle.is_closed
+            else "This submission cannot be edited now.",
+        )
+        return redirect("readiness:submission", pk=sub.pk)
+    answers = selectors.answers_of(sub)
+    changes = _changes_from_post(request.POST, answers)
+    too_long = services.too_long_fields(changes, {a.pk: a for a in answers})
+    if too_long:  # nothing is saved; every box shows what was typed, and what is too long
+        typed = {
+            (answer_id, field): value
+            for answer_id, posted in changes.items()
+            for field, value in posted["values"].items()
+        }
+        return _submission_page(request, sub, typed=typed, too_long=too_long, status=400)
+    try:
+        conflicts = services.submission_save(
+            submission=sub,
+            actor=request.user,
+            changes=changes,
+            not_applicable=_marks_from_post(request.POST, answers),
+        )
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("readiness:submission", pk=sub.pk)
+    missing = []
+    if not conflicts and "submit" in request.POST:
+        missing = services.unanswered(sub)
+        if not missing:
+            try:
                 transition = services.submission_submit(submission=sub, actor=request.user)
-                messages.success(
-                    request,
-                    f"{transition.get_action_display()} {sub.cycle.name} for "
-                    f"{sub.organisation.name}. The chair has been told.",
-                )
+            except services.WorkflowError as error:
+                messages.error(request, str(error))
                 return redirect("readiness:submission", pk=sub.pk)
-        if not conflicts and not missing:
-            messages.success(request, "Draft saved.")
+            messages.success(
+                request,
+                f"{transition.get_action_display()} {sub.cycle.name} for "
+                f"{sub.organisation.name}. The chair has been told.",
+            )
             return redirect("readiness:submission", pk=sub.pk)
+    if not conflicts and not missing:
+        messages.success(request, "Draft saved.")
+        return redirect("readiness:submission", pk=sub.pk)
+    typed = {(c.answer.pk, c.field): c.yours for c in conflicts}
+    return _submission_page(
+        request,
+        sub,
+        conflicts=conflicts,
+        missing=missing,
+        typed=typed,
+        status=409 if conflicts else 200,
+    )
+
+
+def _submission_page(
+    request,
+    sub,
+    *,
+    conflicts=(),
+    missing=(),
+    typed=None,
+    too_long=(),
+    review_form=None,
+    status=200,
+):
+    """The submission page; ``typed`` ({(answer id, field): text}) is shown in the boxes instead
+    of the saved text, so that a refused or conflicting edit is never lost."""
     sub.refresh_from_db()
+    typed = typed or {}
     groups = selectors.grouped_answers(sub)
     answers = [a for _, group in groups for a in group]
     answered = sum(1 for a in answers if a.answered)
     theirs = {(c.answer.pk, c.field): c for c in conflicts}
+    long_fields = {(answer.pk, field): message for answer, field, message in too_long}
     for answer in answers:
         answer.conflicts = []
+        answer.too_long = {}
         for field in Answer.FIELDS:
             # what the box shows: the person's own typing where it conflicted, else the saved text
             setattr(answer, f"form_{field}", typed.get((answer.pk, field), getattr(answer, field)))
             if (answer.pk, field) in theirs:
                 answer.conflicts.append(theirs[(answer.pk, field)])
+            if (answer.pk, field) in long_fields:
+                answer.too_long[field] = long_fields[(answer.pk, field)]
     marks = selectors.profession_marks(answers) if sub.cycle.section.per_profession else []
     not_applicable = {m["profession"].pk for m in marks if m["marked"]}
+    can_respond = covers(request.user, "respond", sub.organisation)
     return render(
         request,
         "readiness/submission.html",
@@ -225,16 +298,20 @@ def submission(request, pk):
             "answered": answered,
             "total": len(answers),
             "editing": can_respond and sub.editable,
-            "can_chair": can_chair,
+            "can_chair": covers(request.user, "chair", sub.organisation),
             "conflicts": conflicts,
             "missing": missing,
+            "too_long": [
+                {"answer": answer, "field": field, "message": message}
+                for answer, field, message in too_long
+            ],
             "history": selectors.history_of(sub),
-            "review_form": ReviewForm(),
+            "review_form": review_form or ReviewForm(),
             "Status": Status,
             "marks": marks,
             "not_applicable": not_applicable,
         },
-        status=409 if conflicts else 200,
+        status=status,
     )
 
 
@@ -243,7 +320,7 @@ def submission(request, pk):
 def autosave(request, pk):
     sub = selectors.submission_for(request.user, pk, "respond")
     if not request.POST.get("answer"):
-        return JsonResponse({"error": "Say which answer to save."}, status=400)
+        return problem_response(400, "Say which answer to save.")
     answer = get_in_scope_or_404(
         Answer.objects.filter(submission=sub),
         request.user,
@@ -256,7 +333,7 @@ def autosave(request, pk):
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
-        return JsonResponse({"error": "A version number is required."}, status=400)
+        return problem_response(400, "A version number is required.")
     try:
         version, conflict = services.answer_save_field(
             submission=sub,
@@ -268,10 +345,12 @@ def autosave(request, pk):
             original=request.POST.get("original"),
         )
     except services.WorkflowError as error:
-        return JsonResponse({"error": str(error)}, status=400)
+        return problem_response(400, str(error), field=field)
     if conflict:
-        return JsonResponse(
-            {
+        return problem_response(
+            409,
+            f"{conflict.by or 'Someone else'} changed this answer while you were typing.",
+            **{
                 "conflict": True,
                 "version": version,
                 "theirs": conflict.theirs,
@@ -280,7 +359,6 @@ def autosave(request, pk):
                 "typing. Your text is still in the box; their saved text is shown below it. "
                 "Save again to keep yours.",
             },
-            status=409,
         )
     return _saved(sub, version=version)
 
@@ -302,8 +380,7 @@ def _saved(sub, **data):
 def _autosave_mark(request, sub, answer):
     """Mark the profession of ``answer`` not employed here ("1") or applicable again ("")."""
     if not answer.profession_id:
-        error = "Only a profession's answers can be marked not applicable."
-        return JsonResponse({"error": error}, status=400)
+        return problem_response(400, "Only a profession's answers can be marked not applicable.")
     original = request.POST.get("original")
     try:
         versions = services.answers_mark_not_applicable(
@@ -314,7 +391,7 @@ def _autosave_mark(request, sub, answer):
             actor=request.user,
         )
     except services.WorkflowError as error:
-        return JsonResponse({"error": str(error)}, status=400)
+        return problem_response(400, str(error))
     return _saved(sub, versions={str(pk): v for pk, v in versions.items()})
 
 
@@ -323,8 +400,9 @@ def _autosave_mark(request, sub, answer):
 def review(request, pk):
     sub = selectors.submission_for(request.user, pk, "chair")
     form = ReviewForm(request.POST)
-    form.is_valid()
-    comment = form.cleaned_data.get("comment", "")
+    if not form.is_valid():  # the comment is shown again as typed, with what is wrong
+        return _submission_page(request, sub, review_form=form, status=400)
+    comment = form.cleaned_data["comment"]
     decision = request.POST.get("decision")
     actions = {
         "return": services.submission_return,

@@ -67,6 +67,8 @@ NOT_ORGANISATION_SCOPED = {
     ),
     "api-workforce-import-list": "POST only; the organisation in the body is looked up with "
     "action import (404 elsewhere): tests/api/test_workforce_imports.py",
+    "api-workforce-import-confirm": "POST only; the run is looked up in the import scope (404 "
+    "elsewhere): tests/api/test_workforce_import_confirm.py checks a sibling's token",
     "api_tokens": "the user's own API tokens",
     "api_token_revoke": "looks up the token among the user's own (404 otherwise)",
     "dashboard:catalogue": "the metric definitions, the same for every signed-in user",

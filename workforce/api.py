@@ -6,6 +6,7 @@ and reason) is returned. Without ``?commit=true`` it is a preview that writes no
 """
 
 import django_filters
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -15,6 +16,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ahpportal.api.schema import documented
@@ -26,7 +28,7 @@ from councils.scoping import get_in_scope_or_404
 from . import selectors
 from .datasets import DATASET_CHOICES
 from .models import ImportRun
-from .services import ImportNotAllowed, import_file
+from .services import ImportNotAllowed, commit_queue, import_file
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -203,7 +205,9 @@ class WorkforceImportSerializer(serializers.Serializer):
             "be added, updated or left unchanged). With `commit=true` the rows are written in "
             "one transaction if, and only if, the whole file is valid. The response is the run: "
             "201 when it was validated or committed, 422 when the file was rejected (see "
-            "`errors`)."
+            "`errors`). A preview's file is kept, so that it can be confirmed with "
+            "`POST /workforce-imports/{id}/confirm/`, which imports it off the request (for "
+            "large files; `commit=true` imports in the request)."
         ),
         parameters=[
             OpenApiParameter(
@@ -223,7 +227,19 @@ class WorkforceImportSerializer(serializers.Serializer):
             ),
             OpenApiExample("Rejected", value=RUN_EXAMPLE, response_only=True, status_codes=[422]),
         ],
-    )
+    ),
+    confirm=extend_schema(
+        summary="Confirm a previewed import (queued)",
+        description=(
+            "Queue the commit of a run previewed by a POST without `commit=true` (status "
+            "`validated`). Answers 202 with the run's URL in `Location` and in `url`: poll "
+            "`GET /import-runs/{id}/`, whose status goes `queued`, `importing`, then "
+            "`committed` (or `rejected`/`failed`, with the reasons in `errors`; nothing is "
+            "written then). 409 when the run is not a preview that can be confirmed."
+        ),
+        request=None,
+        responses={202: ImportRunSerializer, 409: OpenApiTypes.OBJECT},
+    ),
 )
 class WorkforceImportViewSet(mixins.CreateModelMixin, ScopedViewSet):
     queryset = ImportRun.objects.all()
@@ -250,6 +266,7 @@ class WorkforceImportViewSet(mixins.CreateModelMixin, ScopedViewSet):
                 organisation=organisation,
                 user=request.user,
                 commit=commit in ("true", "1", "yes"),
+                store=commit not in ("true", "1", "yes"),  # a preview can be confirmed
             )
         except ImportNotAllowed:
             raise exceptions.NotFound("Not found, or not in your scope.") from None
@@ -258,3 +275,25 @@ class WorkforceImportViewSet(mixins.CreateModelMixin, ScopedViewSet):
             ImportRunSerializer(run).data,
             status=status.HTTP_201_CREATED if ok else status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
+
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        run = self.get_object()
+        try:
+            run = commit_queue(run=run, user=request.user)
+        except ImportNotAllowed:
+            raise exceptions.NotFound("Not found, or not in your scope.") from None
+        except ValueError as problem:
+            raise _Conflict(str(problem)) from None
+        run.refresh_from_db()
+        url = request.build_absolute_uri(reverse("api-import-run-detail", args=[run.pk]))
+        return Response(
+            {**ImportRunSerializer(run).data, "url": url},
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": url},
+        )
+
+
+class _Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The run cannot be confirmed now."

@@ -217,6 +217,8 @@ class ImportRun(models.Model):
 
     class Status(models.TextChoices):
         VALIDATED = "validated", "Validated, not yet imported"
+        QUEUED = "queued", "Queued to import"
+        IMPORTING = "importing", "Importing"
         REJECTED = "rejected", "Rejected"
         COMMITTED = "committed", "Imported"
         FAILED = "failed", "Failed"
@@ -248,6 +250,17 @@ class ImportRun(models.Model):
     committed_by = models.ForeignKey(
         "councils.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Progress of a queued commit (the worker writes these; the run page refreshes to show them)
+    rows_validated = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    recompute = models.ForeignKey(
+        "dashboard.RecomputeRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The dashboard recompute the commit asked for",
+    )
 
     objects = ImportRunQuerySet.as_manager()
 
@@ -263,6 +276,8 @@ class ImportRun(models.Model):
         """NHS.UK tag colour; the status is always shown in words too."""
         return {
             self.Status.VALIDATED: "blue",
+            self.Status.QUEUED: "grey",
+            self.Status.IMPORTING: "yellow",
             self.Status.REJECTED: "red",
             self.Status.COMMITTED: "green",
             self.Status.FAILED: "orange",
@@ -271,6 +286,17 @@ class ImportRun(models.Model):
     @property
     def is_preview(self) -> bool:
         return self.status == self.Status.VALIDATED
+
+    @property
+    def in_progress(self) -> bool:
+        """Queued or importing, or imported with its dashboard recompute still to finish."""
+        if self.status in (self.Status.QUEUED, self.Status.IMPORTING):
+            return True
+        return (
+            self.status == self.Status.COMMITTED
+            and self.recompute_id is not None
+            and self.recompute.status in ("pending", "running")
+        )
 
 
 class ImportRunProviderQuerySet(ScopedQuerySet):

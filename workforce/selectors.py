@@ -35,7 +35,10 @@ def runs_for(user, organisation: Organisation):
 
 def run_for(user, organisation: Organisation, pk) -> ImportRun:
     return get_in_scope_or_404(
-        runs_for(user, organisation).select_related("committed_by"), user, "import", pk=pk
+        runs_for(user, organisation).select_related("committed_by", "recompute"),
+        user,
+        "import",
+        pk=pk,
     )
 
 

@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import logging
 import os
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ CHUNK_ROWS = 2000
 ERRORS_KEPT = 1000  # errors stored on the run; the full list goes to an errors CSV
 STAFF_TOUCH_MONTHS = 36  # a staff change touches at most this many months back from the latest
 ERROR_HEADER = ["row", "column", "reason"]
+# C0 controls but tab, DEL and the C1 controls: never part of a value, and PostgreSQL refuses NUL.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 class ImportNotAllowed(Exception):
@@ -103,20 +106,67 @@ def import_file(
         spooled.delete()
 
 
-def commit_run(*, run: ImportRun, user) -> ImportRun:
-    """Confirm a previewed run: re-validate its stored file and commit it in one transaction."""
-    _check_allowed(user, run.organisation)
-    if run.status != ImportRun.Status.VALIDATED:
+CONFIRMABLE = (ImportRun.Status.VALIDATED, ImportRun.Status.QUEUED, ImportRun.Status.IMPORTING)
+
+
+def _check_confirmable(run: ImportRun, statuses=CONFIRMABLE) -> None:
+    if run.status not in statuses:
         status = run.get_status_display().lower()
         raise ValueError(f"This import is {status}; it cannot be confirmed.")
     if not run.stored_file:
         raise ValueError("The file for this import was not kept; upload it again.")
+
+
+def commit_queue(*, run: ImportRun, user) -> ImportRun:
+    """Confirm a previewed run off the request: mark it queued and, once the current
+    transaction commits, send :func:`workforce.tasks.commit_import` to the worker (run at once,
+    in this process, in the embedded default with no broker). The run page shows its progress."""
+    _check_allowed(user, run.organisation)
+    _check_confirmable(run, (ImportRun.Status.VALIDATED,))
+    queued = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.VALIDATED).update(
+        status=ImportRun.Status.QUEUED, rows_validated=0, rows_written=0
+    )
+    run.refresh_from_db()
+    if not queued:  # confirmed twice at once: the other request queued it
+        return run
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    transaction.on_commit(lambda: _enqueue_commit(run.pk, user_id))
+    return run
+
+
+def _enqueue_commit(run_id: int, user_id: int | None) -> None:
+    from dashboard.services import BROKER_ERRORS
+
+    from .tasks import commit_import
+
+    try:
+        commit_import.delay(run_id, user_id)
+    except BROKER_ERRORS as exc:
+        logger.warning("Broker unavailable, import run %s not queued: %s", run_id, exc)
+        _fail(
+            ImportRun.objects.get(pk=run_id),
+            "The import could not be queued (the task queue is not available), so nothing was "
+            "written. Upload the file again later.",
+        )
+        _discard_stored_file(ImportRun.objects.get(pk=run_id))
+
+
+def commit_run(*, run: ImportRun, user) -> ImportRun:
+    """Confirm a previewed run: re-validate its stored file and commit it in one transaction.
+
+    Called by the worker for a queued run (:func:`commit_queue`), or directly. Progress (rows
+    validated) is written to the run as the file is checked, outside the write transaction, so
+    that the run page can show it; then the rows are written in one transaction, re-validated
+    inside it, or not at all."""
+    _check_allowed(user, run.organisation)
+    _check_confirmable(run)
     with run.stored_file.open("rb") as f:
         spooled = readers.spool(f, run.file_name)
     try:
         if spooled.sha256 != run.sha256:
             run = _fail(run, "The stored file has changed since it was checked; upload it again.")
         else:
+            ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.IMPORTING)
             run = _execute(run, _dataset(run.dataset), spooled, user, commit=True)
     finally:
         spooled.delete()
@@ -291,8 +341,13 @@ class Outcome:
     by_provider: dict[int, list[int]] = field(default_factory=dict)
 
 
-class _Rollback(Exception):
-    pass
+def _progress_of(run: ImportRun):
+    """A callback that stores how many rows have been checked (one UPDATE per chunk)."""
+
+    def report(rows_checked: int) -> None:
+        ImportRun.objects.filter(pk=run.pk).update(rows_validated=rows_checked)
+
+    return report
 
 
 def _execute(run: ImportRun, spec: Dataset, spooled, user, *, commit: bool) -> ImportRun:
@@ -302,25 +357,26 @@ def _execute(run: ImportRun, spec: Dataset, spooled, user, *, commit: bool) -> I
         if not commit:
             outcome = _pass(spec, ctx, spooled, errors, write=None)
             return _finish(run, outcome, errors)
+        # The checking pass runs before the write transaction, so its progress can be seen.
+        outcome = _pass(spec, ctx, spooled, errors, write=False, progress=_progress_of(run))
+        run.rows_validated = outcome.rows_total
+        if errors.count:
+            return _finish(run, outcome, errors)
         with transaction.atomic():
             locked = ImportRun.objects.select_for_update().get(pk=run.pk)
             if locked.status == ImportRun.Status.COMMITTED:
                 raise ValueError("This import has already been committed.")
-            outcome = _pass(spec, ctx, spooled, errors, write=False)
-            if errors.count:
-                raise _Rollback
             recheck = ErrorLog()
             outcome = _pass(spec, ctx, spooled, recheck, write=True)
             if recheck.count:  # cannot happen for a private copy; never write half a file
                 raise RuntimeError(f"{recheck.count} rows failed validation while writing")
             run.touched = _touched(spec, ctx, outcome)
             _record_provider_counts(run, outcome)
-            _request_recompute(run.touched, user)
+            run.recompute = _request_recompute(run.touched, user)
+            run.rows_written = outcome.added + outcome.updated
             run.committed_at = timezone.now()
             run.committed_by = user if user is not None and user.is_authenticated else None
             return _finish(run, outcome, errors, committed=True)
-    except _Rollback:
-        return _finish(run, outcome, errors)
     except readers.FileRefused as refusal:
         return _refuse(run, str(refusal))
     except ValueError as problem:
@@ -370,9 +426,12 @@ def _fail(run: ImportRun, reason: str) -> ImportRun:
     return run
 
 
-def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool | None) -> Outcome:
+def _pass(
+    spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool | None, progress=None
+) -> Outcome:
     """Read the file once. ``write=None``: validate and classify (preview); ``False``: validate
-    only; ``True``: validate, classify and write."""
+    only; ``True``: validate, classify and write. ``progress(rows)`` is called every
+    ``CHUNK_ROWS`` rows."""
     outcome = Outcome()
     source = readers.rows(spooled)
     header = next(source, None)
@@ -381,6 +440,9 @@ def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool
         return outcome
     while header and not header[-1]:
         header.pop()  # trailing empty cells (spreadsheets)
+    if CONTROL_CHARACTERS.search("\t".join(header)):
+        _control_errors(1, header, [f"column {n}" for n in range(1, len(header) + 1)], errors.add)
+        return outcome
     names = [name.strip().lower() for name in header]
     known = {c.name: c for c in spec.columns}
     for position, name in enumerate(names, start=1):
@@ -414,6 +476,7 @@ def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool
     checks = spec.checks
     is_staff_month = spec is STAFF_MONTH
     classify = write is not False
+    control_search = CONTROL_CHARACTERS.search
     seen: dict[tuple, int] = {}
     pending: list[dict] = []
     add_error = errors.add
@@ -422,10 +485,15 @@ def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool
         if not any(cells) or cells[0].startswith("#"):
             continue  # blank lines, and comment rows such as the templates' allowed values
         outcome.rows_total += 1
+        if progress is not None and not outcome.rows_total % CHUNK_ROWS:
+            progress(outcome.rows_total)
         if len(cells) > width and any(cells[width:]):
             add_error(
                 rownum, "", f"The row has {len(cells)} cells but the header has {width} columns"
             )
+            continue
+        if control_search("\t".join(cells)):
+            _control_errors(rownum, cells, names, add_error)
             continue
         values = dict(defaults)
         bad = False
@@ -461,7 +529,33 @@ def _pass(spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool
             pending = []
     if pending and classify and not errors.count:
         _flush(spec, pending, outcome, write=bool(write))
+    if not outcome.rows_total and not errors.count:
+        errors.add(
+            None,
+            "",
+            "The file has a header row but no data rows: add a row for each record under the "
+            "header, or check that you chose the right file.",
+        )
     return outcome
+
+
+def _control_errors(rownum, cells: list[str], names: list[str], add_error) -> None:
+    """One error for each cell of the row that holds a control character, naming it."""
+    for index, text in enumerate(cells):
+        found = CONTROL_CHARACTERS.search(text)
+        if found is None:
+            continue
+        name = names[index] if index < len(names) and names[index] else f"column {index + 1}"
+        code = ord(found.group())
+        what = {0: "a NUL character (code 0)", 10: "a line break", 13: "a carriage return"}.get(
+            code, f"a control character (code {code})"
+        )
+        add_error(
+            rownum,
+            name,
+            f"{name} contains {what}, which is not allowed in a value; remove it and save the "
+            "file again",
+        )
 
 
 def _resolve_staff(values: dict, ctx: Context, rownum: int, add_error) -> bool:
@@ -608,13 +702,13 @@ def _touched(spec: Dataset, ctx: Context, outcome: Outcome) -> dict:
     }
 
 
-def _request_recompute(touched: dict, user) -> None:
+def _request_recompute(touched: dict, user):
     """Ask the dashboard to recompute what changed: one request for the providers touched and
     the months touched. ``touched["by_provider"]`` keeps the exact months per provider; one
     request for the union (rather than one per provider) keeps a national file to one run."""
     if not touched.get("provider_ids") or not touched.get("months"):
-        return
-    request_recompute(
+        return None
+    return request_recompute(
         provider_ids=[int(pk) for pk, months in touched["by_provider"].items() if months],
         months=[dt.date.fromisoformat(m) for m in touched["months"]],
         requested_by=user if user is not None and user.is_authenticated else None,

@@ -20,6 +20,7 @@ from .models import ImportRun, Profession
 
 ERRORS_ON_PAGE = 100
 RUNS_PER_PAGE = 50
+REFRESH_SECONDS = 3  # the run page, while an import or its recompute is under way
 
 
 @login_required
@@ -85,15 +86,20 @@ def run_detail(request, code, pk):
     run = selectors.run_for(request.user, org, pk)
     if request.method == "POST":
         try:
-            run = services.commit_run(run=run, user=request.user)
+            run = services.commit_queue(run=run, user=request.user)
         except ValueError as problem:
             messages.error(request, str(problem))
         else:
+            run.refresh_from_db()  # in the embedded default the task has already run
             if run.status == ImportRun.Status.COMMITTED:
                 messages.success(
                     request,
                     f"Imported {run.file_name}: {run.rows_added} added, {run.rows_updated} "
                     f"updated, {run.rows_unchanged} unchanged.",
+                )
+            elif run.status in (ImportRun.Status.QUEUED, ImportRun.Status.IMPORTING):
+                messages.success(
+                    request, f"Importing {run.file_name}: this page shows how far it has got."
                 )
             else:
                 messages.error(request, "The import was not committed: nothing was written.")
@@ -108,6 +114,7 @@ def run_detail(request, code, pk):
             "errors": run.errors[:ERRORS_ON_PAGE],
             "errors_shown": min(ERRORS_ON_PAGE, run.error_count),
             "retention_days": settings.IMPORT_PREVIEW_RETENTION_DAYS,
+            "refresh_seconds": REFRESH_SECONDS,
             "breadcrumb": council_selectors.breadcrumb(request.user, org),
         },
     )

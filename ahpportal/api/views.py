@@ -4,6 +4,7 @@ an unknown URL under /api/v1/."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -47,6 +48,7 @@ def api_root(request):
     )
 
 
+@csrf_exempt  # it writes nothing; a POST to an unknown URL is a 404 problem, not a CSRF page
 def not_found(request, *args, **kwargs):
     """Any unknown URL under /api/v1/ as a problem, not an HTML page."""
     return problem_response(404, "There is no such API endpoint; see /api/v1/docs/.")

@@ -10,6 +10,11 @@ from tests.dashboard.pages_data import LATEST, tree_values
 pytestmark = pytest.mark.skipif(not pdf.available(), reason="WeasyPrint needs Pango here")
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the kept PDFs
+
+
 @pytest.fixture
 def figures(tree):
     return tree_values(tree)
@@ -22,11 +27,16 @@ def _url(org, **params):
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def test_a_chair_downloads_the_board_report_as_an_a4_pdf(tree, figures, client_for):
+def test_a_chair_downloads_the_board_report_as_an_a4_pdf(
+    tree, figures, client_for, django_capture_on_commit_callbacks
+):
     client = client_for("chair", tree["QF7"])
     page = client.get(reverse("dashboard:board_report", args=["QF7"])).content.decode()
     assert "Download this report as a PDF" in page
 
+    with django_capture_on_commit_callbacks(execute=True):  # the task renders it (eagerly)
+        first = client.get(_url(tree["QF7"], month=LATEST.strftime("%Y-%m")))
+    assert "The PDF is being prepared" in first.content.decode()
     response = client.get(_url(tree["QF7"], month=LATEST.strftime("%Y-%m")))
 
     assert response.status_code == 200

@@ -62,6 +62,14 @@ CASES = [
     ),
     ScopedURL("readiness:cycle", "viewer", level="ics", build=_cycle_kwargs),
     ScopedURL("readiness:cycle", "chair", level="region", build=_cycle_kwargs, open_to=EVERY_ROLE),
+    ScopedURL(
+        "readiness:cycle_state",
+        "chair",
+        level="ics",
+        build=_cycle_kwargs,
+        method="post",
+        ok_status=(302,),  # in scope: "Choose close or reopen."; out of scope: 404
+    ),
     ScopedURL("readiness:heatmap", "viewer", level="ics", build=_cycle_kwargs),
     ScopedURL("readiness:heatmap", "viewer", level="provider", build=_cycle_kwargs),
     ScopedURL(

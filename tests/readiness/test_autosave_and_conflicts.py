@@ -128,14 +128,14 @@ def test_autosave_refuses_bad_input_clearly(employer_cycle, tree, people):
     sub = _sub(employer_cycle, tree)
     answer = sub.answers.first()
     client = client_of(people["rp5"])
-    assert _autosave(client, sub, answer, "yes_no", "maybe", 0).json() == {
-        "error": "Y/N must be Y or N."
-    }
+    refused = _autosave(client, sub, answer, "yes_no", "maybe", 0)
+    assert refused["Content-Type"] == "application/problem+json"
+    assert (refused.json()["detail"], refused.json()["field"]) == ("Y/N must be Y or N.", "yes_no")
     assert _autosave(client, sub, answer, "owner", "x", 0).status_code == 400
     response = client.post(
         reverse("readiness:autosave", args=[sub.pk]), {"answer": answer.pk, "field": "response"}
     )
-    assert response.json() == {"error": "A version number is required."}
+    assert response.json()["detail"] == "A version number is required."
 
 
 def test_a_sibling_cannot_autosave_into_another_organisation(employer_cycle, tree, people):

@@ -122,7 +122,7 @@ def test_a_signed_off_submission_cannot_be_edited_without_reopening(employer_cyc
         {"answer": answer.pk, "field": "response", "value": "Sneaky", "version": answer.version},
     )
     assert autosave.status_code == 400
-    assert "cannot be edited without reopening it" in autosave.json()["error"]
+    assert "cannot be edited without reopening it" in autosave.json()["detail"]
     answer.refresh_from_db()
     assert answer.response == "Our response"
 

@@ -26,7 +26,7 @@ def manager(client_for, tree):
     return client_for("data_manager", tree["QF7"])
 
 
-def test_upload_shows_a_preview_and_confirm_imports(manager):
+def test_upload_shows_a_preview_and_confirm_imports(manager, django_capture_on_commit_callbacks):
     rows = [good_row("spend"), good_row("spend", provider_code="RHQ")]
     response = upload(manager, "QF7", "spend", csv_bytes(rows), "spend-june.csv")
     run = ImportRun.objects.get()
@@ -36,9 +36,12 @@ def test_upload_shows_a_preview_and_confirm_imports(manager):
     assert "Check before importing" in page and "Rows to add" in page
     assert "Confirm import" in page and Spend.objects.count() == 0
 
-    response = manager.post(reverse("workforce:run", args=["QF7", run.pk]), follow=True)
-    page = response.content.decode()
-    assert "Imported spend-june.csv: 2 added, 0 updated, 0 unchanged." in page
+    with django_capture_on_commit_callbacks(execute=True):  # the task, run eagerly on commit
+        response = manager.post(reverse("workforce:run", args=["QF7", run.pk]))
+    page = manager.get(response["Location"]).content.decode()
+    assert "Importing spend-june.csv: this page shows how far it has got." in page
+    assert "Rows checked: 2 of 2" in page
+    assert "Rows written: 2 (2 added, 0 updated) in one transaction" in page
     assert Spend.objects.count() == 2
     run.refresh_from_db()
     assert run.status == ImportRun.Status.COMMITTED and run.committed_by == manager.user

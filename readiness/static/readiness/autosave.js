@@ -218,7 +218,7 @@
         outcome[name] = "conflict";
         say(id, data.message + " Their text: " + data.theirs);
       } else {
-        say(id, "Not saved: " + (data.error || "please press Save draft."));
+        say(id, "Not saved: " + (data.detail || "please press Save draft."));
       }
     }).catch(function () { failed(name, OFFLINE, report); });
   }
@@ -264,7 +264,7 @@
         report(label + (value ? ": marked not employed here, its questions answered not applicable."
                               : ": marked employed again, its questions to be answered.") +
                " Saved at " + r.data.saved_at);
-      } else report("Not saved: " + (r.data.error || "please press Save draft."));
+      } else report("Not saved: " + (r.data.detail || "please press Save draft."));
     }).catch(function () { failed(name, OFFLINE, report); });
   }
 
