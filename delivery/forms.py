@@ -1,12 +1,9 @@
 from django import forms
 
+from councils.widgets import DateInput
 from dashboard.metrics import by_domain
 
 from .models import Status, Theme
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ActionForm(forms.Form):

@@ -2,12 +2,9 @@ from django import forms
 from django.utils import timezone
 
 from councils.models import Organisation
+from councils.widgets import DateInput
 
 from .models import ActionItem, Stage
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CycleOpenForm(forms.Form):

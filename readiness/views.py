@@ -165,7 +165,6 @@ def _marks_from_post(post, answers):
 def submission(request, pk):
     sub = selectors.submission_for(request.user, pk)
     can_respond = covers(request.user, "respond", sub.organisation)
-    can_chair = covers(request.user, "chair", sub.organisation)
     conflicts, missing, typed = [], [], {}
     if request.method == "POST":
         if not can_respond:
@@ -199,6 +198,13 @@ def submission(request, pk):
         if not conflicts and not missing:
             messages.success(request, "Draft saved.")
             return redirect("readiness:submission", pk=sub.pk)
+    return _submission_page(request, sub, conflicts=conflicts, missing=missing, typed=typed)
+
+
+def _submission_page(request, sub, *, conflicts=(), missing=(), typed=None, review_form=None):
+    typed = typed or {}
+    can_respond = covers(request.user, "respond", sub.organisation)
+    can_chair = covers(request.user, "chair", sub.organisation)
     sub.refresh_from_db()
     groups = selectors.grouped_answers(sub)
     answers = [a for _, group in groups for a in group]
@@ -229,7 +235,7 @@ def submission(request, pk):
             "conflicts": conflicts,
             "missing": missing,
             "history": selectors.history_of(sub),
-            "review_form": ReviewForm(),
+            "review_form": review_form or ReviewForm(),
             "Status": Status,
             "marks": marks,
             "not_applicable": not_applicable,
@@ -334,6 +340,10 @@ def review(request, pk):
     if decision not in actions:
         messages.error(request, "Choose return, sign off or reopen.")
         return redirect("readiness:submission", pk=sub.pk)
+    if decision == "return" and not comment.strip():
+        # said at the field and in the error summary, with what was typed kept
+        form.add_error("comment", "Enter a comment saying what needs to change")
+        return _submission_page(request, sub, review_form=form)
     try:
         transition = actions[decision](submission=sub, actor=request.user, comment=comment)
     except services.WorkflowError as error:
