@@ -76,7 +76,7 @@ class NHSUKBoundField(BoundField):
         defaults = _django_defaults(field)
         label = str(self.label or name.replace("_", " ").capitalize())
         for key, text in nhsuk_messages(field, label).items():
-            if key in defaults and field.error_messages.get(key) == defaults[key]:
+            if field.error_messages.get(key, defaults.get(key)) == defaults.get(key):
                 field.error_messages[key] = text
 
     @property
