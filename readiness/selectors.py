@@ -156,10 +156,14 @@ def history_of(submission: Submission):
 # --- views for chairs --------------------------------------------------------------------------
 
 
-def heatmap(cycle: Cycle) -> dict:
+def heatmap(cycle: Cycle, group: str = "") -> dict:
     """Organisations by questions: each cell 'Y', 'N' or '' (not answered) with the answer of the
-    previous cycle where there was one. Three queries whatever the size."""
-    questions = list(cycle.section.questions.all())
+    previous cycle where there was one. Three queries whatever the size. ``group`` keeps only the
+    questions of one part of the section ("Strategy"); an unknown one keeps them all."""
+    all_questions = list(cycle.section.questions.all())
+    groups = list(dict.fromkeys(q.group for q in all_questions if q.group))
+    group = group if group in groups else ""
+    questions = [q for q in all_questions if not group or q.group == group]
     submissions = list(cycle.submissions.select_related("organisation"))
     values = defaultdict(dict)
     for sub_id, q_id, yes_no in Answer.objects.filter(
@@ -200,6 +204,8 @@ def heatmap(cycle: Cycle) -> dict:
             for q in questions
         ],
         "has_previous": bool(cycle.previous_id),
+        "groups": groups,
+        "group": group,
     }
 
 

@@ -110,7 +110,7 @@ def heatmap(request, pk):
     if cycle.section.per_profession:
         context["comparison"] = selectors.profession_comparison(cycle)
         return render(request, "readiness/comparison.html", context)
-    context["heatmap"] = selectors.heatmap(cycle)
+    context["heatmap"] = selectors.heatmap(cycle, group=request.GET.get("group", ""))
     return render(request, "readiness/heatmap.html", context)
 
 
