@@ -45,6 +45,18 @@ def assigned_to(user):
     ).order_by("cycle__due_date", "organisation__path")
 
 
+def assigned_by_level(user) -> list[tuple[str, list]]:
+    """``assigned_to(user)`` grouped by the level of the organisation answering ("Region",
+    "Provider"...): the levels where the user holds the respondent role first, then the rest from
+    the top of the tree down. No query beyond the list itself."""
+    own_depths = {len(path) // Organisation.steplen for path in scope_paths(user, "respond") or []}
+    groups: dict[int, list] = {}
+    for sub in assigned_to(user):
+        groups.setdefault(sub.organisation.depth, []).append(sub)
+    order = sorted(groups, key=lambda depth: (depth not in own_depths, depth))
+    return [(groups[d][0].organisation.get_level_display(), groups[d]) for d in order]
+
+
 def cycles_run_by(user):
     return (
         Cycle.objects.in_scope(user, "chair")

@@ -24,7 +24,7 @@ def home(request):
         request,
         "readiness/home.html",
         {
-            "assigned": selectors.assigned_to(user),
+            "assigned": selectors.assigned_by_level(user),
             "cycles": selectors.cycles_run_by(user),
             "chair_roots": scope_roots(user, "chair"),
             "today": timezone.localdate(),
