@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from councils.models import Membership, Organisation
-from councils.scoping import get_in_scope_or_404
+from councils.scoping import get_in_scope_or_404, scope_paths
 from workforce.models import Profession
 
 from .models import (
