@@ -181,3 +181,9 @@ def test_each_option_is_labelled_once(tree, people, client_for, widget):
     html = page.content.decode()
     assert html.count(f'for="{option_id}"') == 1
     assert f'<label for="{option_id}"' not in html  # Django's own wrapping label is gone
+
+
+def test_password_reset_is_in_sentence_case(client, db):
+    page = client.get(reverse("account_reset_password")).content.decode()
+    assert "<title>Reset your password - AHP Portal</title>" in page
+    assert "Password Reset" not in page and "Reset My Password" not in page
