@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from councils.widgets import DateInput
+
 from .api_tokens import (
     MAX_LIFETIME,
     NOT_ALLOWED,
@@ -30,8 +32,7 @@ class ApiTokenForm(forms.Form):
     expires_on = forms.DateField(
         label="Expiry date",
         help_text="The token stops working at the end of this day: at most one year from today.",
-        # A date input reads and writes ISO dates whatever the locale: render the value so.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
     )
 
     def clean_expires_on(self):

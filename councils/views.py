@@ -4,8 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from readiness import selectors as readiness_selectors
 
 from . import health, selectors, services
 from .forms import AcceptInvitationForm, InvitationForm
@@ -15,7 +18,21 @@ from .scoping import covers, get_in_scope_or_404, scope_roots
 
 @login_required
 def home(request):
-    return render(request, "councils/home.html", {"roots": scope_roots(request.user, "view")})
+    # a respondent starts with what they have to complete; others with their organisations
+    due = list(readiness_selectors.assigned_to(request.user)[: HOME_DUE_SHOWN + 1])
+    return render(
+        request,
+        "councils/home.html",
+        {
+            "roots": scope_roots(request.user, "view"),
+            "due": due[:HOME_DUE_SHOWN],
+            "more_due": len(due) > HOME_DUE_SHOWN,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+HOME_DUE_SHOWN = 10
 
 
 @login_required

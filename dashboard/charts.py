@@ -119,18 +119,22 @@ def xmr_chart(
     result: spc.SpcResult,
     unit: str,
     width: int = 720,
-    height: int = 320,
+    height: int = 340,
     reasons: dict[int, str] | None = None,
 ) -> SafeString:
     """An XmR chart of ``result`` (from :func:`dashboard.spc.analyse`) over ``months``.
 
     Each segment (the window, or from each change point on) has its own mean and limits; a
     change point is drawn as a vertical line labelled with its reason (``reasons``: position in
-    ``months`` -> the reason the chair recorded)."""
+    ``months`` -> the reason the chair recorded).
+
+    Text is 14 units high: 14 px on screen at the natural width, and at least 12 px printed on A4
+    (the 720-unit chart prints about 700 px wide). The key takes two lines under the axis, and the
+    last month's label ends at the last point, so nothing is clipped."""
     reasons = reasons or {}
     values = [p.value for p in result.points]
     present = [v for v in values if v is not None]
-    left, right, top, bottom = 64, width - 16, 16, height - 48
+    left, right, top, bottom = 72, width - 16, 16, height - 76
     if result.change_points:
         top = 40  # room for the change points' labels
     lines = [
@@ -167,14 +171,15 @@ def xmr_chart(
         parts.append(
             f'<line x1="{left}" x2="{right}" y1="{ty}" y2="{ty}" stroke="#d8dde0" '
             'stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{ty + 4}" text-anchor="end" font-size="11" '
+            f'<text x="{left - 6}" y="{ty + 4}" text-anchor="end" font-size="14" '
             f'fill="{DARK}">{escape(fmt_number(tick, unit))}</text>'
         )
     every = max(1, n // 8)
     for i, month in enumerate(months):
-        if i % every == 0 or i == n - 1:
+        if (i % every == 0 and n - 1 - i >= max(every, 2)) or i == n - 1:
+            anchor = "end" if i == n - 1 and n > 1 else ("start" if i == 0 else "middle")
             parts.append(
-                f'<text x="{x(i)}" y="{bottom + 18}" text-anchor="middle" font-size="11" '
+                f'<text x="{x(i)}" y="{bottom + 20}" text-anchor="{anchor}" font-size="14" '
                 f'fill="{DARK}">{month.strftime("%b %y")}</text>'
             )
     for segment in result.segments:
@@ -209,7 +214,7 @@ def xmr_chart(
                 f'<line x1="{bx}" x2="{bx}" y1="{top - 24}" y2="{bottom}" stroke="{DARK}" '
                 f'stroke-width="2"><title>{escape(label)}'
                 f"{escape(': ' + reason) if reason else ''}</title></line>"
-                f'<text x="{bx + 4}" y="{top - 12}" font-size="11" fill="{DARK}">'
+                f'<text x="{bx + 4}" y="{top - 12}" font-size="14" fill="{DARK}">'
                 f"{escape(_shorten(reason or label, 40))}</text>"
             )
     if result.target is not None:
@@ -217,7 +222,7 @@ def xmr_chart(
         parts.append(
             f'<line x1="{left}" x2="{right}" y1="{ty}" y2="{ty}" stroke="{TARGET}" '
             f'stroke-width="2" stroke-dasharray="2 3"/>'
-            f'<text x="{left + 4}" y="{ty - 4}" font-size="11" '
+            f'<text x="{left + 4}" y="{ty - 4}" font-size="14" '
             f'fill="{TARGET}">Target {escape(fmt_number(result.target, unit))}</text>'
         )
     path = []
@@ -230,11 +235,12 @@ def xmr_chart(
         if point.value is not None:
             parts.append(_marker(x(i), y(point.value), point))
     parts.append(
-        f'<text x="{left}" y="{height - 6}" font-size="11" fill="{DARK}">'
-        "Key: circle common cause; triangle improving; diamond concerning; square neither; "
+        f'<text x="8" y="{height - 28}" font-size="14" fill="{DARK}">'
+        "Key: circle common cause; triangle improving; diamond concerning; square neither;</text>"
+        f'<text x="8" y="{height - 8}" font-size="14" fill="{DARK}">'
         "dashed grey process limits; red dotted target"
         + ("; solid black line change point" if result.change_points else "")
-        + "</text>"
+        + ".</text>"
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -89,9 +89,13 @@ class TargetsForm(forms.Form):
                 ),
                 # Django formats the limit messages with params, so there a "%" is written "%%"
                 error_messages={
-                    "invalid": f"{metric.name}: enter a number, like 90 or 7.5.",
-                    "min_value": f"{escaped}: the target must be 0 or more.",
-                    "max_value": f"{escaped}: the target must be 100 or less.",
+                    "invalid": f"Enter a target for {metric.name} as a number, like 90 or 7.5",
+                    "min_value": (
+                        f"Enter a target between 0 and 100 for {escaped}"
+                        if metric.unit == "percent"
+                        else f"Enter a target of 0 or more for {escaped}"
+                    ),
+                    "max_value": f"Enter a target between 0 and 100 for {escaped}",
                 },
             )
             if not metric.has_direction:

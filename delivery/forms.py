@@ -1,13 +1,10 @@
 from django import forms
 
 from ahpportal.limits import LimitedTextField
+from councils.widgets import DateInput
 from dashboard.metrics import by_domain
 
 from .models import Status, Theme
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ActionForm(forms.Form):

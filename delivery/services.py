@@ -64,12 +64,13 @@ class SeedResult:
     def summary(self) -> str:
         if not self.created:
             return (
-                f"The plan already holds all {self.already_present} items of seed 000 "
-                "appendix 1; nothing was added."
+                f"The plan already holds all {self.already_present} items of the South Yorkshire "
+                "and Bassetlaw strategy's delivery plan; nothing was added."
             )
         return (
             f"Added {self.themes_created} themes, {self.actions_created} actions and "
-            f"{self.measures_created} measures of success from seed 000 appendix 1"
+            f"{self.measures_created} measures of success from the South Yorkshire and Bassetlaw "
+            "strategy's delivery plan"
             + (f" ({self.already_present} were already there)." if self.already_present else ".")
         )
 

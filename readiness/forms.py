@@ -3,12 +3,9 @@ from django.utils import timezone
 
 from ahpportal.limits import LimitedTextField, limit_model_text
 from councils.models import Organisation
+from councils.widgets import DateInput
 
 from .models import ActionItem, Stage
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CycleOpenForm(forms.Form):

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from councils.models import Membership, Organisation
-from councils.scoping import get_in_scope_or_404
+from councils.scoping import get_in_scope_or_404, scope_paths
 from workforce.models import Profession
 
 from .models import (
@@ -43,6 +43,18 @@ def assigned_to(user):
     return _submission_list(
         Submission.objects.in_scope(user, "respond").filter(status__in=EDITABLE)
     ).order_by("cycle__due_date", "organisation__path")
+
+
+def assigned_by_level(user) -> list[tuple[str, list]]:
+    """``assigned_to(user)`` grouped by the level of the organisation answering ("Region",
+    "Provider"...): the levels where the user holds the respondent role first, then the rest from
+    the top of the tree down. No query beyond the list itself."""
+    own_depths = {len(path) // Organisation.steplen for path in scope_paths(user, "respond") or []}
+    groups: dict[int, list] = {}
+    for sub in assigned_to(user):
+        groups.setdefault(sub.organisation.depth, []).append(sub)
+    order = sorted(groups, key=lambda depth: (depth not in own_depths, depth))
+    return [(groups[d][0].organisation.get_level_display(), groups[d]) for d in order]
 
 
 def cycles_run_by(user):
@@ -163,10 +175,14 @@ def history_of(submission: Submission):
 # --- views for chairs --------------------------------------------------------------------------
 
 
-def heatmap(cycle: Cycle) -> dict:
+def heatmap(cycle: Cycle, group: str = "") -> dict:
     """Organisations by questions: each cell 'Y', 'N' or '' (not answered) with the answer of the
-    previous cycle where there was one. Three queries whatever the size."""
-    questions = list(cycle.section.questions.all())
+    previous cycle where there was one. Three queries whatever the size. ``group`` keeps only the
+    questions of one part of the section ("Strategy"); an unknown one keeps them all."""
+    all_questions = list(cycle.section.questions.all())
+    groups = list(dict.fromkeys(q.group for q in all_questions if q.group))
+    group = group if group in groups else ""
+    questions = [q for q in all_questions if not group or q.group == group]
     submissions = list(cycle.submissions.select_related("organisation"))
     values = defaultdict(dict)
     for sub_id, q_id, yes_no in Answer.objects.filter(
@@ -207,6 +223,8 @@ def heatmap(cycle: Cycle) -> dict:
             for q in questions
         ],
         "has_previous": bool(cycle.previous_id),
+        "groups": groups,
+        "group": group,
     }
 
 

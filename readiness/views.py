@@ -25,7 +25,7 @@ def home(request):
         request,
         "readiness/home.html",
         {
-            "assigned": selectors.assigned_to(user),
+            "assigned": selectors.assigned_by_level(user),
             "cycles": selectors.cycles_run_by(user),
             "chair_roots": scope_roots(user, "chair"),
             "today": timezone.localdate(),
@@ -137,7 +137,7 @@ def heatmap(request, pk):
     if cycle.section.per_profession:
         context["comparison"] = selectors.profession_comparison(cycle)
         return render(request, "readiness/comparison.html", context)
-    context["heatmap"] = selectors.heatmap(cycle)
+    context["heatmap"] = selectors.heatmap(cycle, group=request.GET.get("group", ""))
     return render(request, "readiness/heatmap.html", context)
 
 
@@ -412,6 +412,10 @@ def review(request, pk):
     if decision not in actions:
         messages.error(request, "Choose return, sign off or reopen.")
         return redirect("readiness:submission", pk=sub.pk)
+    if decision == "return" and not comment.strip():
+        # said at the field and in the error summary, with what was typed kept
+        form.add_error("comment", "Enter a comment saying what needs to change")
+        return _submission_page(request, sub, review_form=form)
     try:
         transition = actions[decision](submission=sub, actor=request.user, comment=comment)
     except services.WorkflowError as error:

@@ -272,6 +272,13 @@ class ImportRun(models.Model):
         return f"{self.dataset} import {self.file_name} ({self.get_status_display()})"
 
     @property
+    def dataset_label(self) -> str:
+        """The dataset's name as users read it ("Staff by month"), not its code (staff_month)."""
+        from .datasets import DATASETS  # datasets.py imports this module
+
+        return DATASETS[self.dataset].label if self.dataset in DATASETS else self.dataset
+
+    @property
     def status_colour(self) -> str:
         """NHS.UK tag colour; the status is always shown in words too."""
         return {

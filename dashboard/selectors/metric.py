@@ -139,6 +139,8 @@ def metric_detail_for(
             result=row.result,
             unit=metric.unit,
             reasons=row.change_point_reasons,
+            width=960,  # the page's full column: 14 px text, read beside its 24-row table
+            height=420,
         )
     if row.result is not None:
         for i, (m, point) in enumerate(zip(row.months, row.result.points, strict=True)):

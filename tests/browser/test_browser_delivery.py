@@ -59,7 +59,7 @@ def test_chair_runs_the_delivery_plan_for_a_board_meeting(page, login, axe, tree
     expect(page.get_by_text("has no delivery plan yet")).to_be_visible()
     axe(page)
 
-    page.get_by_role("button", name="Seed the plan from seed 000 appendix 1").click()
+    page.get_by_role("button", name="Start from the South Yorkshire and Bassetlaw strategy").click()
     expect(
         page.get_by_text("Added 5 themes, 26 actions and 32 measures of success")
     ).to_be_visible()

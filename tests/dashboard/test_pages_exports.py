@@ -147,7 +147,7 @@ def test_the_board_report_prints_to_a4(tree, figures, client_for):
     css = finders.find("dashboard/board-report.css")
     with open(css, encoding="utf-8") as f:
         css = f.read()
-    assert "@media print" in css and "size: A4" in css
+    assert "@media print" in css and "size: A4 landscape" in css and "size: A4 portrait" in css
     assert "break-inside: avoid" in css
 
 

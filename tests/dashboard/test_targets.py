@@ -96,8 +96,8 @@ def test_a_bad_target_is_refused_with_the_metric_named(tree, client_for):
     assert response.status_code == 200
     text = response.content.decode()
     assert "There is a problem" in text
-    assert "Appraisal rate %: the target must be 100 or less." in text
-    assert "Did not attend rate %: enter a number" in text
+    assert "Enter a target between 0 and 100 for Appraisal rate %" in text
+    assert "Enter a target for Did not attend rate % as a number" in text
     assert not Target.objects.exists()
 
 

@@ -92,7 +92,7 @@ def test_the_command_refuses_an_unknown_code_or_a_provider(tree):
 def test_a_chair_seeds_with_the_button(tree, client_for):
     chair = client_for("chair", tree["QF7"])
     page = chair.get(reverse("delivery:plans", kwargs={"code": "QF7"}))
-    assert "Seed the plan from seed 000 appendix 1" in page.content.decode()
+    assert "Start from the South Yorkshire and Bassetlaw strategy" in page.content.decode()
 
     response = chair.post(reverse("delivery:seed", kwargs={"code": "QF7"}), follow=True)
 
@@ -100,7 +100,7 @@ def test_a_chair_seeds_with_the_button(tree, client_for):
     html = response.content.decode()
     assert "Added 5 themes, 26 actions and 32 measures of success" in html
     assert "Theme 1: Value" in html
-    assert "Seed the plan from seed 000 appendix 1" not in html
+    assert "Start from the South Yorkshire and Bassetlaw strategy" not in html
 
 
 @pytest.mark.parametrize("role", ["viewer", "respondent", "data_manager", "analyst", "org_admin"])
@@ -108,7 +108,7 @@ def test_only_a_chair_can_seed(tree, client_for, role):
     client = client_for(role, tree["QF7"])
     page = client.get(reverse("delivery:plans", kwargs={"code": "QF7"}))
     assert page.status_code == 200
-    assert "Seed the plan" not in page.content.decode()
+    assert "Start from the South Yorkshire and Bassetlaw strategy" not in page.content.decode()
     assert client.post(reverse("delivery:seed", kwargs={"code": "QF7"})).status_code == 404
     assert not DeliveryPlan.objects.exists()
 

@@ -116,7 +116,7 @@ def test_an_action_is_edited_with_an_owner_in_scope_or_free_text(employer_cycle,
     # someone with no role over RP5 (the sibling's respondent) cannot be made the owner
     response = client.post(url, {**form, "owner": people["rxe"].pk})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select owner from the list" in response.content.decode()
     response = client.post(url, {**form, "owner": "", "owner_name": "Head of therapies"})
     action.refresh_from_db()
     assert action.owner is None and action.owner_display == "Head of therapies"

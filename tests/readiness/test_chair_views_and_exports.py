@@ -3,6 +3,7 @@ readiness side by side, exports and the print view; page query counts do not gro
 
 import csv
 import io
+from html import unescape
 
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -167,3 +168,30 @@ def test_list_pages_use_a_constant_number_of_queries(
     for client, url in pages:
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200, url
+
+
+def test_heat_map_filters_by_part_of_the_section_with_each_question_in_full(
+    employer_cycle, tree, people
+):
+    sub = employer_cycle.submissions.get(organisation=tree["RP5"])
+    Answer.objects.filter(submission=sub, question__number="1").update(yes_no="Y")
+    url = reverse("readiness:heatmap", args=[employer_cycle.pk])
+    client = client_of(people["chair"])
+    response = client.get(url, {"group": "Strategy"})
+    heatmap = response.context["heatmap"]
+    assert [q.number for q in heatmap["questions"]] == ["1", "2", "3"]
+    assert heatmap["groups"][:2] == ["Strategy", "Workforce planning"]
+    text = response.content.decode()
+    body = _cells(text)
+    assert body.count('app-heat--y">Y</td>') == 1
+    assert body.count('app-heat--none">Not answered</td>') == 3 * 3 - 1
+    first = heatmap["questions"][0]
+    # the question is read on the column header itself, not only as "Q1"
+    header = text.split('scope="col"><a href="#question-')[1].split("</th>")[0]
+    assert first.text in unescape(header)
+    assert '<option value="Strategy" selected>' in text
+    # the organisation column stays in view as the grid scrolls: a labelled, focusable region
+    assert 'role="region" aria-label="Heat map: Strategy, scrolls sideways"' in text
+    # an unknown part shows every question rather than none
+    everything = client.get(url, {"group": "Nonsense"}).context["heatmap"]
+    assert len(everything["questions"]) == 19 and everything["group"] == ""

@@ -93,7 +93,7 @@ def test_a_provider_sees_an_ics_level_run_with_its_own_counts(people, ics_run):
     page, rows = history(people["RHQ"], "RHQ")
     assert "No imports yet" not in page
     [row] = rows
-    assert row["file"] == "staff ics-staff.csv"
+    assert row["file"] == "Staff ics-staff.csv"
     assert row["who"] == people["QF7"].user.email
     assert row["sha"] == ics_run.sha256[:12] and ics_run.sha256 in page
     assert row["for"].startswith("South Yorkshire and Bassetlaw")
@@ -160,7 +160,7 @@ def test_the_counts_match_the_rows_written(people, tree, run_import, ics_run):
     assert sum(u for _, u, _ in shares.values()) == run.rows_updated == 1
     assert Staff.objects.get(provider=tree["RHQ"], staff_id="RHQ-001").fte == 0.5
     _, rows = history(people["RHQ"], "RHQ")
-    assert [r["file"] for r in rows] == ["staff fix.csv", "staff ics-staff.csv"]
+    assert [r["file"] for r in rows] == ["Staff fix.csv", "Staff ics-staff.csv"]
     assert counts(rows[0]) == (2, 0, 1, 1, 0)
 
 
@@ -183,7 +183,7 @@ def test_previews_and_rejected_files_above_stay_out_of_a_providers_history(
     page, rows = history(people["RHQ"], "RHQ")
     assert rows == [] and "broken.csv" not in page and "preview.csv" not in page
     _, ics_rows = history(people["QF7"], "QF7")
-    assert [r["file"] for r in ics_rows] == ["staff broken.csv", "staff preview.csv"]
+    assert [r["file"] for r in ics_rows] == ["Staff broken.csv", "Staff preview.csv"]
 
 
 def test_a_provider_level_run_is_its_own_history(people, run_import, tree):
