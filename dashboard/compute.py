@@ -28,8 +28,11 @@ How a recompute works (every statement runs in the database; Python only writes 
    (whatever the profession or band group of the row); for the single-band rows, the providers
    with staff in post that month.
 4. **Incremental runs** (after an import) replace the rows of the touched providers and their
-   ancestors for the touched months, computing each ancestor from all of its providers' data for
-   those months; a full run replaces the whole store.
+   ancestors for each provider's own touched months, computing each ancestor from all of its
+   providers' data for those months; a full run replaces the whole store. Both work over one
+   month range (:func:`months_with_data`): an incremental run first drops months the range lost
+   and computes every organisation for months it gained (:func:`align_range`), so after any
+   sequence of imports the store is what a full run writes.
 
 The SQL uses only CTEs, ``VALUES``, ``CASE``, ``SUM``, ``COUNT``, ``substr``, ``length`` and ``||``,
 so the same statements run on SQLite and PostgreSQL.
@@ -90,8 +93,14 @@ FLOAT = "DOUBLE PRECISION"  # a type name SQLite (REAL affinity) and PostgreSQL 
 
 # --------------------------------------------------------------------------------------- months
 def months_with_data() -> list[dt.date]:
-    """Every month from the first to the last month found in the monthly datasets (4 queries);
-    the 24 months to this month when there are none."""
+    """The store's month range: every month from the first to the last month found in the
+    monthly datasets (4 queries); the 24 months to this month when there are none.
+
+    This is the one definition of which months have figures. The full recompute writes exactly
+    these months, an incremental run keeps the store to them (:func:`align_range`) and an import
+    bounds the months a staff change touches by them, so the store never depends on the order
+    in which files were imported. Staff records and the staff survey do not move the range (a
+    person in post since 1998 gives no figures for 1998); their figures fill it."""
     firsts, lasts = [], []
     for model in (StaffMonth, Establishment, Activity, Spend):
         bounds = model.objects.aggregate(first=Min("month"), last=Max("month"))
@@ -559,16 +568,87 @@ def execute(sql: str, params: list) -> int:
         return max(cursor.rowcount, 0)
 
 
+def stored_months() -> set[dt.date]:
+    """The months the store holds figures for (one indexed query): every figure rolls up to the
+    root of the tree, so its months are the store's months."""
+    root = Organisation.get_first_root_node()
+    if root is None:
+        return set()
+    return set(
+        MetricValue.objects.filter(organisation=root).values_list("month", flat=True).distinct()
+    )
+
+
+def range_changes(in_range: list[dt.date]) -> tuple[list[dt.date], list[dt.date]]:
+    """Months to add to the store (in the range, no figures yet) and to drop from it (figures,
+    but outside the range): both change every organisation's figures."""
+    stored, wanted = stored_months(), set(in_range)
+    return sorted(wanted - stored), sorted(stored - wanted)
+
+
+def align_range(in_range: list[dt.date], computed_at) -> tuple[int, set[dt.date]]:
+    """Keep the store to the month range: drop months outside it, compute every organisation for
+    the months of the range the store does not hold yet (the range grew). Returns the rows
+    written and the months computed in full."""
+    added, dropped = range_changes(in_range)
+    if dropped:
+        MetricValue.objects.filter(month__in=dropped).delete()
+    rows = 0
+    if added:
+        rows = compute(months=added, provider_ids=None, computed_at=computed_at)
+    return rows, set(added)
+
+
+def compute_by_provider(*, provider_months: dict[int, list[dt.date]], computed_at) -> int:
+    """Replace the figures each provider's own months can change: the provider and every
+    organisation above it, for that provider's months (not the union over providers). Months
+    sharing the same organisations are computed together, so a national file is a few runs of
+    the seven statements, not one per provider."""
+    wanted = {int(pk): {month_start(m) for m in months} for pk, months in provider_months.items()}
+    wanted = {pk: months for pk, months in wanted.items() if months}
+    if not wanted:
+        return 0
+    paths = dict(Organisation.objects.filter(pk__in=list(wanted)).values_list("pk", "path"))
+    steplen = Organisation.steplen
+    needed = {p[:i] for p in paths.values() for i in range(steplen, len(p), steplen)}
+    by_path = dict(Organisation.objects.filter(path__in=needed).values_list("path", "pk"))
+    orgs_of_month: dict[dt.date, set[int]] = {}
+    for pk, months in wanted.items():
+        path = paths.get(pk)
+        if path is None:
+            continue
+        orgs = {pk} | {by_path[path[:i]] for i in range(steplen, len(path), steplen)}
+        for month in months:
+            orgs_of_month.setdefault(month, set()).update(orgs)
+    months_of_orgs: dict[frozenset[int], list[dt.date]] = {}
+    for month, orgs in orgs_of_month.items():
+        months_of_orgs.setdefault(frozenset(orgs), []).append(month)
+    rows = 0
+    for orgs, months in sorted(months_of_orgs.items(), key=lambda item: min(item[1])):
+        rows += compute(
+            months=months, provider_ids=None, org_ids=sorted(orgs), computed_at=computed_at
+        )
+    return rows
+
+
 def compute(
-    *, months: list[dt.date], provider_ids: list[int] | None, computed_at, full: bool = False
+    *,
+    months: list[dt.date],
+    provider_ids: list[int] | None,
+    computed_at,
+    full: bool = False,
+    org_ids: list[int] | None = None,
 ) -> int:
     """Replace the stored figures for the providers (None = all) and their ancestors, for the
-    months; ``full`` replaces the whole store. Runs inside the caller's transaction
-    (``services.recompute``, which holds the store's write lock). Returns the rows written."""
+    months; ``org_ids`` instead names the organisations exactly (their figures are computed from
+    all of their providers); ``full`` replaces the whole store. Runs inside the caller's
+    transaction (``services.recompute``, which holds the store's write lock). Returns the rows
+    written."""
     months = sorted({month_start(m) for m in months})
-    if not months or provider_ids == []:
+    if not months or provider_ids == [] or org_ids == []:
         return 0
-    computed_at = connection.ops.adapt_datetimefield_value(computed_at)
+    if not isinstance(computed_at, str):
+        computed_at = connection.ops.adapt_datetimefield_value(computed_at)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # compiling these one-off statements costs more
             cursor.execute("SET LOCAL jit = off")  # than it saves
@@ -583,6 +663,8 @@ def compute(
     if full:
         MetricValue.objects.all().delete()
         org_ids = None
+    elif org_ids is not None:
+        MetricValue.objects.filter(organisation_id__in=org_ids, month__in=months).delete()
     elif provider_ids is None:
         MetricValue.objects.filter(month__in=months).delete()
         annual.delete()

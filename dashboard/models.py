@@ -106,6 +106,16 @@ class RecomputeRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     provider_ids = models.JSONField(default=list, blank=True)
     months = models.JSONField(default=list, blank=True, help_text="ISO dates; empty = all")
+    provider_months = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Provider id -> ISO months an import changed; empty: provider_ids x months",
+    )
+    range_months = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Months the data's month range gained or lost: every organisation's figures",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

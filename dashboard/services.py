@@ -54,18 +54,30 @@ def request_recompute(
     requested_by=None,
     kind: str = RecomputeRun.Kind.INCREMENTAL,
     organisation: Organisation | None = None,
+    provider_months: dict[int, list[dt.date]] | None = None,
 ) -> RecomputeRun:
     """Record a pending recompute of ``provider_ids`` (None: all) for ``months`` (None or empty:
-    every month with data) and queue it when the current transaction commits."""
+    every month with data) and queue it when the current transaction commits.
+
+    ``provider_months`` (an import's) narrows it to each provider's own months. The run also
+    records the months the data's month range gained or lost against the store
+    (``range_months``): those change every organisation's figures, so pages everywhere say the
+    figures are being recomputed until it is done."""
     ids = None if provider_ids is None else sorted({int(pk) for pk in provider_ids})
     if organisation is None:
         organisation = Organisation.get_first_root_node() if ids is None else _root_of(ids)
+    added, dropped = compute.range_changes(compute.months_with_data())
     run = RecomputeRun.objects.create(
         organisation=organisation,
         kind=kind,
         scope=RecomputeRun.Scope.PROVIDERS if ids is not None else RecomputeRun.Scope.ALL,
         provider_ids=ids if ids is not None else [],
         months=sorted({month_start(m).isoformat() for m in months or []}),
+        provider_months={
+            str(int(pk)): sorted({month_start(m).isoformat() for m in ms})
+            for pk, ms in sorted((provider_months or {}).items())
+        },
+        range_months=[m.isoformat() for m in sorted(added + dropped)],
         requested_by=requested_by,
     )
     transaction.on_commit(lambda: enqueue(run.pk))
@@ -138,6 +150,8 @@ def recover_stale_runs(*, now=None) -> list[RecomputeRun]:
                     scope=run.scope,
                     provider_ids=run.provider_ids,
                     months=run.months,
+                    provider_months=run.provider_months,
+                    range_months=run.range_months,
                     requested_by_id=run.requested_by_id,
                     note=f"Retry of run {run.pk}",
                 )
@@ -153,17 +167,10 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
     retries = recover_stale_runs()
     if not _claim(run):
         return run
-    months = [dt.date.fromisoformat(m) for m in run.months] or compute.months_with_data()
-    provider_ids = None if run.covers_every_provider else list(run.provider_ids)
     try:
         with transaction.atomic():
             _lock_store()
-            rows = compute.compute(
-                months=months,
-                provider_ids=provider_ids,
-                computed_at=timezone.now(),
-                full=run.kind == RecomputeRun.Kind.FULL,
-            )
+            rows = _replace_figures(run)
     except Exception as exc:
         logger.exception("Recompute run %s failed", run.pk)
         RecomputeRun.objects.filter(pk=run.pk).update(
@@ -181,6 +188,35 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
         transaction.on_commit(lambda pk=retry.pk: enqueue(pk))
     run.refresh_from_db()
     return run
+
+
+def _replace_figures(run: RecomputeRun) -> int:
+    """The run's work, inside its transaction. Every run works over the month range of
+    :func:`compute.months_with_data` as the data stands now, the same range a full run writes:
+    an incremental run first keeps the store to that range (months the range lost are dropped,
+    months it gained are computed for every organisation), then replaces what its import
+    changed (each provider's own months, and the organisations above it)."""
+    in_range = compute.months_with_data()
+    computed_at = timezone.now()
+    if run.kind == RecomputeRun.Kind.FULL:
+        return compute.compute(
+            months=in_range, provider_ids=None, computed_at=computed_at, full=True
+        )
+    rows, done = compute.align_range(in_range, computed_at)
+    allowed = set(in_range) - done
+    requested = {dt.date.fromisoformat(m) for m in run.months}
+    if run.covers_every_provider:
+        months = sorted((requested or allowed) & allowed)
+        return rows + compute.compute(months=months, provider_ids=None, computed_at=computed_at)
+    if run.provider_months:
+        by_provider = {
+            int(pk): [dt.date.fromisoformat(m) for m in months]
+            for pk, months in run.provider_months.items()
+        }
+    else:  # a chair's run, or one recorded before runs kept each provider's months
+        by_provider = {pk: sorted(requested) or in_range for pk in run.provider_ids}
+    by_provider = {pk: [m for m in months if m in allowed] for pk, months in by_provider.items()}
+    return rows + compute.compute_by_provider(provider_months=by_provider, computed_at=computed_at)
 
 
 def _supersede_pending(full_run: RecomputeRun) -> int:
