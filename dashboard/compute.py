@@ -411,6 +411,13 @@ DATASETS: tuple[Dataset, ...] = (
 )
 
 
+# The datasets providers submit month by month (the staff file is a register, not a monthly
+# return: its figures exist for every month of the range). Pages open on the latest month for
+# which most providers have submitted one of these.
+MONTHLY_DATASETS: tuple[Dataset, ...] = (STAFF_MONTH, ESTABLISHMENT, ACTIVITY, SPEND)
+SUBMITTED_METRICS = frozenset(part.metric for ds in MONTHLY_DATASETS for part in ds.parts)
+
+
 def _check_catalogue_is_covered() -> None:
     computed = {part.metric for ds in DATASETS for part in ds.parts}
     missing = set(catalogue.BY_CODE) - computed

@@ -16,6 +16,8 @@ import logging
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -255,15 +257,48 @@ def run_pending() -> list[RecomputeRun]:
 
 # ------------------------------------------------------------------------------------- reading
 def recompute_notice(organisation: Organisation) -> RecomputeRun | None:
-    """The newest run covering ``organisation`` that has not (yet) succeeded, if it is newer than
-    the last success: pages show "figures are being updated" or "last update failed" with it."""
-    related = RecomputeRun.objects.at_or_above(organisation) | RecomputeRun.objects.below(
-        organisation
+    """The run pages mention for ``organisation``: a pending or running run that covers it (its
+    figures are being recomputed), else the newest run covering it if that one failed.
+
+    A run covers an organisation when its figures change: when the run covers every
+    organisation (a full or all-provider run, or one whose month range grew or shrank), or when
+    one of its providers is at or below the organisation. An import for one provider never
+    covers its siblings. Runs older than the last successful full run are covered by it. Two
+    queries."""
+    last_full = (
+        RecomputeRun.objects.filter(
+            kind=RecomputeRun.Kind.FULL, status=RecomputeRun.Status.SUCCEEDED
+        )
+        .order_by("-started_at")
+        .values("started_at")[:1]
     )
-    latest = related.order_by("-created_at", "-pk").first()
-    if latest is None or latest.status == RecomputeRun.Status.SUCCEEDED:
-        return None
-    return latest
+    runs = list(
+        RecomputeRun.objects.filter(
+            created_at__gte=Coalesce(
+                Subquery(last_full), Value(dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+            )
+        ).order_by("-created_at", "-pk")
+    )
+    ids = {pk for run in runs for pk in run.provider_ids}
+    below = set(
+        Organisation.objects.filter(pk__in=ids, path__startswith=organisation.path).values_list(
+            "pk", flat=True
+        )
+        if ids
+        else []
+    )
+    covering = [
+        run
+        for run in runs
+        if run.covers_every_provider or run.range_months or below.intersection(run.provider_ids)
+    ]
+    active = (RecomputeRun.Status.PENDING, RecomputeRun.Status.RUNNING)
+    busy = next((run for run in covering if run.status in active), None)
+    if busy is not None:
+        return busy
+    if covering and covering[0].status == RecomputeRun.Status.FAILED:
+        return covering[0]
+    return None
 
 
 def latest_run(organisation: Organisation) -> RecomputeRun | None:

@@ -242,7 +242,9 @@ def test_request_recompute_keeps_the_import_signature(tree, make_user):
 
 def test_pages_can_tell_when_figures_are_being_updated_or_failed(tree):
     assert services.recompute_notice(tree["QF7"]) is None
-    pending = RecomputeRun.objects.create(organisation=tree["RXE"], kind="incremental")
+    pending = RecomputeRun.objects.create(
+        organisation=tree["RXE"], kind="incremental", provider_ids=[tree["RXE"].pk]
+    )
     # RXE's figures feed its place, ICS, region and England, not its sibling RP5
     for code in ("RXE", "QF7-DON", "QF7", "Y63", "ENG"):
         assert services.recompute_notice(tree[code]) == pending
