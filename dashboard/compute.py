@@ -456,8 +456,9 @@ def _placeholders(values: list) -> str:
 
 INSERT_COLUMNS = (
     "organisation_id, month, metric, profession, band_group, numerator, denominator, value, "
-    "people, providers_reporting, providers_total, computed_at"
+    "people, suppressed, providers_reporting, providers_total, computed_at"
 )
+THRESHOLD = 5  # dashboard.suppression.THRESHOLD: figures resting on fewer people are hidden
 
 
 def figures_sql(
@@ -512,7 +513,12 @@ def figures_sql(
             f"CAST({denominator if denominator else 'NULL'} AS {FLOAT}) AS denominator, "
             f"{_value_sql(metric, part.numerator, denominator)} AS value, "
             f"CAST({part.people if part.people else 'NULL'} AS INTEGER) AS people, "
-            "x.reporting AS providers_reporting, x.total AS providers_total, "
+            + (
+                f"COALESCE({part.people} < {THRESHOLD}, FALSE) AS suppressed, "
+                if part.people
+                else "FALSE AS suppressed, "
+            )
+            + "x.reporting AS providers_reporting, x.total AS providers_total, "
             "%s AS computed_at FROM figures x" + (" WHERE " + " AND ".join(where) if where else "")
         )
         select_params += [metric.code, computed_at]
@@ -549,6 +555,59 @@ ORDER BY 1, 3, 4, 5, 2"""
     # Rows go in in the order of the store's unique key (organisation, metric, profession, band
     # group, month), so its index grows by appending: four times faster than in random order.
     return sql, params + target_params + select_params
+
+
+# ------------------------------------------------------------------------ secondary suppression
+def suppression_sql(
+    months: list[dt.date] | None, parent_ids: list[int] | None, table: str = T["value"]
+) -> list[tuple[str, list]]:
+    """Two UPDATEs deciding, at recompute time, which figures are hidden from anyone without a
+    role at their organisation (PRODUCT.md 3.4), for the children of ``parent_ids`` (None:
+    every organisation) in ``months`` (None: every month):
+
+    1. primary: a figure resting on fewer than 5 people;
+    2. secondary: where a primary figure is the only hidden one among its siblings (the children
+       of one parent, for one metric, profession, band group and month), it could be recovered
+       by subtracting the other children from the parent's total, so the next smallest sibling
+       (fewest people; the lowest id on a tie) is hidden too.
+    """
+    steplen = Organisation.steplen
+    where, params = ["o.depth > 1", "v.people IS NOT NULL"], []
+    if months is not None:
+        where.append(f"v.month IN ({_placeholders(months)})")
+        params += list(months)
+    join = ""
+    if parent_ids is not None:
+        join = f"JOIN {T['org']} p ON p.path = substr(o.path, 1, length(o.path) - {steplen})"
+        where.append(f"p.id IN ({_placeholders(parent_ids)})")
+        params += list(parent_ids)
+    rows = f"""
+        SELECT v.id FROM {table} v JOIN {T["org"]} o ON o.id = v.organisation_id {join}
+        WHERE {" AND ".join(where)}"""
+    primary = (
+        f"UPDATE {table} SET suppressed = COALESCE(people < {THRESHOLD}, FALSE) "
+        f"WHERE id IN ({rows})"
+    )
+    group = (
+        f"substr(o.path, 1, length(o.path) - {steplen}), v.metric, v.profession, v.band_group, "
+        "v.month"
+    )
+    secondary = f"""
+        UPDATE {table} SET suppressed = TRUE WHERE id IN (
+            SELECT id FROM (
+                SELECT v.id AS id, v.suppressed AS hidden,
+                       SUM(CASE WHEN v.suppressed THEN 1 ELSE 0 END)
+                           OVER (PARTITION BY {group}) AS hidden_siblings,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY {group}, v.suppressed
+                           ORDER BY v.people, v.organisation_id
+                       ) AS smallest
+                FROM {table} v JOIN {T["org"]} o ON o.id = v.organisation_id {join}
+                WHERE {" AND ".join(where)}
+            ) ranked
+            WHERE NOT hidden AND hidden_siblings = 1 AND smallest = 1
+        )"""
+    return [(primary, params), (secondary, params)]
 
 
 # ------------------------------------------------------------------------------------ running
@@ -683,6 +742,9 @@ def compute(
     rows = 0
     for dataset in DATASETS:
         rows += execute(*figures_sql(dataset, months, org_ids, computed_at))
+    # the rows written, and their siblings (the children of every organisation written)
+    for statement in suppression_sql(months, org_ids):
+        execute(*statement)
     return rows
 
 
@@ -719,6 +781,8 @@ def _rebuild_and_swap(months: list[dt.date], computed_at) -> int:
             sql, params = figures_sql(dataset, months, None, computed_at, table=NEXT)
             cursor.execute(sql, params)
             rows += max(cursor.rowcount, 0)
+        for sql, params in suppression_sql(None, None, table=NEXT)[1:]:  # secondary only
+            cursor.execute(sql, params)
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # each index: one sort
         renames = []
         for i, (name, kind, definition) in enumerate(constraints):

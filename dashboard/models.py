@@ -29,6 +29,12 @@ class MetricValue(models.Model):
     people = models.PositiveIntegerField(
         null=True, help_text="People behind the figure (for small-number suppression)"
     )
+    suppressed = models.BooleanField(
+        default=False,
+        help_text="Shown as 'fewer than 5' to anyone without a role at the organisation: rests "
+        "on fewer than 5 people, or would let such a figure be recovered from its parent "
+        "(secondary suppression, decided at recompute time)",
+    )
     providers_reporting = models.PositiveIntegerField(default=0)
     providers_total = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()

@@ -11,7 +11,6 @@ from django.db.models import Case, F, Max, Q, Value, When
 from django.utils.safestring import SafeString
 
 from councils.models import Organisation
-from councils.scoping import covers
 
 from .. import charts, spc
 from .. import metrics as catalogue
@@ -20,7 +19,7 @@ from ..compute import SUBMITTED_METRICS
 from ..metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
 from ..models import ChangePoint, MetricValue, RecomputeRun
 from ..series import spc_annual_series, spc_series, window
-from ..suppression import SUPPRESSED_TEXT, Shown, shown
+from ..suppression import SUPPRESSED_TEXT, Shown, holds_role_at, shown
 from ..targets import EffectiveTarget
 
 STATUS_LABELS = {**targets_module.STATUS_LABELS, None: "No target"}
@@ -58,6 +57,7 @@ class Figure:
     denominator: float | None
     value: float | None
     people: int | None
+    suppressed: bool
     providers_reporting: int
     providers_total: int
     computed_at: dt.datetime
@@ -365,14 +365,14 @@ def _metric_rows(
         if mv.metric in years:
             years[mv.metric].append(mv.month)
     breaks = change_points_for(org, wanted, months)
-    covered = covers(user, "view", org)
+    own = holds_role_at(user, org)
     for row in rows:
         if not row.applicable:
             continue
         code = row.metric.code
         # Annual metrics: one point per survey year up to the month's year, the latest shown.
         if row.metric.annual:
-            on_page = {m: shown(by_key[(code, m)], user, org, covered=covered) for m in years[code]}
+            on_page = {m: shown(by_key[(code, m)], user, org, own=own) for m in years[code]}
             series = spc_annual_series(
                 {m: f.value for m, f in on_page.items()},
                 last=month,
@@ -383,7 +383,7 @@ def _metric_rows(
             row.current = by_key[(code, row.months[-1])] if row.months else None
             row.figure = on_page[row.months[-1]] if row.months else Shown(None, False)
         else:
-            on_page = {m: shown(by_key.get((code, m)), user, org, covered=covered) for m in months}
+            on_page = {m: shown(by_key.get((code, m)), user, org, own=own) for m in months}
             row.change_points = breaks.get(code, {})
             series = spc_series(
                 {m: f.value for m, f in on_page.items()},
