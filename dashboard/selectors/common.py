@@ -200,6 +200,7 @@ class MetricRow:
     result: spc.SpcResult | None = None
     months: list[dt.date] = field(default_factory=list)
     series: list[float | None] = field(default_factory=list)
+    stored: dict[dt.date, Figure | None] = field(default_factory=dict)  # by month, as stored
     trend: SafeString | str = ""
     # change points inside the window: position in ``months`` -> (month, reason)
     change_points: dict[int, tuple[dt.date, str]] = field(default_factory=dict)
@@ -381,6 +382,7 @@ def _metric_rows(
             )
             row.months, row.series, row.result = series.months, series.values, series.result
             row.current = by_key[(code, row.months[-1])] if row.months else None
+            row.stored = {m: by_key.get((code, m)) for m in row.months}
             row.figure = on_page[row.months[-1]] if row.months else Shown(None, False)
         else:
             on_page = {m: shown(by_key.get((code, m)), user, org, own=own) for m in months}
@@ -394,6 +396,7 @@ def _metric_rows(
             )
             row.months, row.series, row.result = series.months, series.values, series.result
             row.current = by_key.get((code, month))
+            row.stored = {m: by_key.get((code, m)) for m in months}
             row.figure = on_page[month]
         row.status = targets_module.status(row.metric, row.figure.value, row.target)
         row.trend = charts.sparkline(
