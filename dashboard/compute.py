@@ -641,7 +641,10 @@ def stored_months() -> set[dt.date]:
     if root is None:
         return set()
     return set(
-        MetricValue.objects.filter(organisation=root).values_list("month", flat=True).distinct()
+        MetricValue.objects.filter(organisation=root)
+        .exclude(metric__in=catalogue.ANNUAL_CODES)  # a survey year's January is not a month
+        .values_list("month", flat=True)
+        .distinct()
     )
 
 
@@ -658,7 +661,14 @@ def align_range(in_range: list[dt.date], computed_at) -> tuple[int, set[dt.date]
     written and the months computed in full."""
     added, dropped = range_changes(in_range)
     if dropped:
-        MetricValue.objects.filter(month__in=dropped).delete()
+        MetricValue.objects.filter(month__in=dropped).exclude(
+            metric__in=catalogue.ANNUAL_CODES
+        ).delete()
+        # annual figures are kept for every survey year with a month in the range
+        years = {catalogue.annual_month(m.year) for m in in_range}
+        MetricValue.objects.filter(metric__in=catalogue.ANNUAL_CODES).exclude(
+            month__in=years
+        ).delete()
     rows = 0
     if added:
         rows = compute(months=added, provider_ids=None, computed_at=computed_at)
@@ -731,6 +741,7 @@ def compute(
         org_ids = None
     elif org_ids is not None:
         MetricValue.objects.filter(organisation_id__in=org_ids, month__in=months).delete()
+        annual.filter(organisation_id__in=org_ids).delete()
     elif provider_ids is None:
         MetricValue.objects.filter(month__in=months).delete()
         annual.delete()
@@ -743,7 +754,8 @@ def compute(
     for dataset in DATASETS:
         rows += execute(*figures_sql(dataset, months, org_ids, computed_at))
     # the rows written, and their siblings (the children of every organisation written)
-    for statement in suppression_sql(months, org_ids):
+    januaries = {catalogue.annual_month(m.year) for m in months}  # the annual figures' months
+    for statement in suppression_sql(sorted(set(months) | januaries), org_ids):
         execute(*statement)
     return rows
 

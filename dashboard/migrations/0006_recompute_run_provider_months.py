@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboard', '0004_store_foreign_key_in_the_database'),
+        ('dashboard', '0005_change_points'),
     ]
 
     operations = [
