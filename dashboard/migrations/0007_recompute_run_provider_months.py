@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboard', '0005_change_points'),
+        ('dashboard', '0006_recompute_run_scope'),
     ]
 
     operations = [
