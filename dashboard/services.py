@@ -290,7 +290,10 @@ def recompute_notice(organisation: Organisation) -> RecomputeRun | None:
     covering = [
         run
         for run in runs
-        if run.covers_every_provider or run.range_months or below.intersection(run.provider_ids)
+        if run.covers_every_provider
+        or run.kind == RecomputeRun.Kind.FULL
+        or run.range_months
+        or below.intersection(run.provider_ids)
     ]
     active = (RecomputeRun.Status.PENDING, RecomputeRun.Status.RUNNING)
     busy = next((run for run in covering if run.status in active), None)
