@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboard', '0006_recompute_run_scope'),
+        ('dashboard', '0007_merge_board_report_files_and_run_scope'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboard', '0007_recompute_run_provider_months'),
+        ('dashboard', '0008_recompute_run_provider_months'),
     ]
 
     operations = [
