@@ -28,8 +28,11 @@ How a recompute works (every statement runs in the database; Python only writes 
    (whatever the profession or band group of the row); for the single-band rows, the providers
    with staff in post that month.
 4. **Incremental runs** (after an import) replace the rows of the touched providers and their
-   ancestors for the touched months, computing each ancestor from all of its providers' data for
-   those months; a full run replaces the whole store.
+   ancestors for each provider's own touched months, computing each ancestor from all of its
+   providers' data for those months; a full run replaces the whole store. Both work over one
+   month range (:func:`months_with_data`): an incremental run first drops months the range lost
+   and computes every organisation for months it gained (:func:`align_range`), so after any
+   sequence of imports the store is what a full run writes.
 
 The SQL uses only CTEs, ``VALUES``, ``CASE``, ``SUM``, ``COUNT``, ``substr``, ``length`` and ``||``,
 so the same statements run on SQLite and PostgreSQL.
@@ -90,8 +93,14 @@ FLOAT = "DOUBLE PRECISION"  # a type name SQLite (REAL affinity) and PostgreSQL 
 
 # --------------------------------------------------------------------------------------- months
 def months_with_data() -> list[dt.date]:
-    """Every month from the first to the last month found in the monthly datasets (4 queries);
-    the 24 months to this month when there are none."""
+    """The store's month range: every month from the first to the last month found in the
+    monthly datasets (4 queries); the 24 months to this month when there are none.
+
+    This is the one definition of which months have figures. The full recompute writes exactly
+    these months, an incremental run keeps the store to them (:func:`align_range`) and an import
+    bounds the months a staff change touches by them, so the store never depends on the order
+    in which files were imported. Staff records and the staff survey do not move the range (a
+    person in post since 1998 gives no figures for 1998); their figures fill it."""
     firsts, lasts = [], []
     for model in (StaffMonth, Establishment, Activity, Spend):
         bounds = model.objects.aggregate(first=Min("month"), last=Max("month"))
@@ -402,6 +411,13 @@ DATASETS: tuple[Dataset, ...] = (
 )
 
 
+# The datasets providers submit month by month (the staff file is a register, not a monthly
+# return: its figures exist for every month of the range). Pages open on the latest month for
+# which most providers have submitted one of these.
+MONTHLY_DATASETS: tuple[Dataset, ...] = (STAFF_MONTH, ESTABLISHMENT, ACTIVITY, SPEND)
+SUBMITTED_METRICS = frozenset(part.metric for ds in MONTHLY_DATASETS for part in ds.parts)
+
+
 def _check_catalogue_is_covered() -> None:
     computed = {part.metric for ds in DATASETS for part in ds.parts}
     missing = set(catalogue.BY_CODE) - computed
@@ -440,8 +456,9 @@ def _placeholders(values: list) -> str:
 
 INSERT_COLUMNS = (
     "organisation_id, month, metric, profession, band_group, numerator, denominator, value, "
-    "people, providers_reporting, providers_total, computed_at"
+    "people, suppressed, providers_reporting, providers_total, computed_at"
 )
+THRESHOLD = 5  # dashboard.suppression.THRESHOLD: figures resting on fewer people are hidden
 
 
 def figures_sql(
@@ -496,7 +513,12 @@ def figures_sql(
             f"CAST({denominator if denominator else 'NULL'} AS {FLOAT}) AS denominator, "
             f"{_value_sql(metric, part.numerator, denominator)} AS value, "
             f"CAST({part.people if part.people else 'NULL'} AS INTEGER) AS people, "
-            "x.reporting AS providers_reporting, x.total AS providers_total, "
+            + (
+                f"COALESCE({part.people} < {THRESHOLD}, FALSE) AS suppressed, "
+                if part.people
+                else "FALSE AS suppressed, "
+            )
+            + "x.reporting AS providers_reporting, x.total AS providers_total, "
             "%s AS computed_at FROM figures x" + (" WHERE " + " AND ".join(where) if where else "")
         )
         select_params += [metric.code, computed_at]
@@ -535,6 +557,59 @@ ORDER BY 1, 3, 4, 5, 2"""
     return sql, params + target_params + select_params
 
 
+# ------------------------------------------------------------------------ secondary suppression
+def suppression_sql(
+    months: list[dt.date] | None, parent_ids: list[int] | None, table: str = T["value"]
+) -> list[tuple[str, list]]:
+    """Two UPDATEs deciding, at recompute time, which figures are hidden from anyone without a
+    role at their organisation (PRODUCT.md 3.4), for the children of ``parent_ids`` (None:
+    every organisation) in ``months`` (None: every month):
+
+    1. primary: a figure resting on fewer than 5 people;
+    2. secondary: where a primary figure is the only hidden one among its siblings (the children
+       of one parent, for one metric, profession, band group and month), it could be recovered
+       by subtracting the other children from the parent's total, so the next smallest sibling
+       (fewest people; the lowest id on a tie) is hidden too.
+    """
+    steplen = Organisation.steplen
+    where, params = ["o.depth > 1", "v.people IS NOT NULL"], []
+    if months is not None:
+        where.append(f"v.month IN ({_placeholders(months)})")
+        params += list(months)
+    join = ""
+    if parent_ids is not None:
+        join = f"JOIN {T['org']} p ON p.path = substr(o.path, 1, length(o.path) - {steplen})"
+        where.append(f"p.id IN ({_placeholders(parent_ids)})")
+        params += list(parent_ids)
+    rows = f"""
+        SELECT v.id FROM {table} v JOIN {T["org"]} o ON o.id = v.organisation_id {join}
+        WHERE {" AND ".join(where)}"""
+    primary = (
+        f"UPDATE {table} SET suppressed = COALESCE(people < {THRESHOLD}, FALSE) "
+        f"WHERE id IN ({rows})"
+    )
+    group = (
+        f"substr(o.path, 1, length(o.path) - {steplen}), v.metric, v.profession, v.band_group, "
+        "v.month"
+    )
+    secondary = f"""
+        UPDATE {table} SET suppressed = TRUE WHERE id IN (
+            SELECT id FROM (
+                SELECT v.id AS id, v.suppressed AS hidden,
+                       SUM(CASE WHEN v.suppressed THEN 1 ELSE 0 END)
+                           OVER (PARTITION BY {group}) AS hidden_siblings,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY {group}, v.suppressed
+                           ORDER BY v.people, v.organisation_id
+                       ) AS smallest
+                FROM {table} v JOIN {T["org"]} o ON o.id = v.organisation_id {join}
+                WHERE {" AND ".join(where)}
+            ) ranked
+            WHERE NOT hidden AND hidden_siblings = 1 AND smallest = 1
+        )"""
+    return [(primary, params), (secondary, params)]
+
+
 # ------------------------------------------------------------------------------------ running
 def ancestor_ids_of(provider_ids: list[int]) -> list[int]:
     """Ids of every organisation above the given providers (one query)."""
@@ -559,16 +634,97 @@ def execute(sql: str, params: list) -> int:
         return max(cursor.rowcount, 0)
 
 
+def stored_months() -> set[dt.date]:
+    """The months the store holds figures for (one indexed query): every figure rolls up to the
+    root of the tree, so its months are the store's months."""
+    root = Organisation.get_first_root_node()
+    if root is None:
+        return set()
+    return set(
+        MetricValue.objects.filter(organisation=root)
+        .exclude(metric__in=catalogue.ANNUAL_CODES)  # a survey year's January is not a month
+        .values_list("month", flat=True)
+        .distinct()
+    )
+
+
+def range_changes(in_range: list[dt.date]) -> tuple[list[dt.date], list[dt.date]]:
+    """Months to add to the store (in the range, no figures yet) and to drop from it (figures,
+    but outside the range): both change every organisation's figures."""
+    stored, wanted = stored_months(), set(in_range)
+    return sorted(wanted - stored), sorted(stored - wanted)
+
+
+def align_range(in_range: list[dt.date], computed_at) -> tuple[int, set[dt.date]]:
+    """Keep the store to the month range: drop months outside it, compute every organisation for
+    the months of the range the store does not hold yet (the range grew). Returns the rows
+    written and the months computed in full."""
+    added, dropped = range_changes(in_range)
+    if dropped:
+        MetricValue.objects.filter(month__in=dropped).exclude(
+            metric__in=catalogue.ANNUAL_CODES
+        ).delete()
+        # annual figures are kept for every survey year with a month in the range
+        years = {catalogue.annual_month(m.year) for m in in_range}
+        MetricValue.objects.filter(metric__in=catalogue.ANNUAL_CODES).exclude(
+            month__in=years
+        ).delete()
+    rows = 0
+    if added:
+        rows = compute(months=added, provider_ids=None, computed_at=computed_at)
+    return rows, set(added)
+
+
+def compute_by_provider(*, provider_months: dict[int, list[dt.date]], computed_at) -> int:
+    """Replace the figures each provider's own months can change: the provider and every
+    organisation above it, for that provider's months (not the union over providers). Months
+    sharing the same organisations are computed together, so a national file is a few runs of
+    the seven statements, not one per provider."""
+    wanted = {int(pk): {month_start(m) for m in months} for pk, months in provider_months.items()}
+    wanted = {pk: months for pk, months in wanted.items() if months}
+    if not wanted:
+        return 0
+    paths = dict(Organisation.objects.filter(pk__in=list(wanted)).values_list("pk", "path"))
+    steplen = Organisation.steplen
+    needed = {p[:i] for p in paths.values() for i in range(steplen, len(p), steplen)}
+    by_path = dict(Organisation.objects.filter(path__in=needed).values_list("path", "pk"))
+    orgs_of_month: dict[dt.date, set[int]] = {}
+    for pk, months in wanted.items():
+        path = paths.get(pk)
+        if path is None:
+            continue
+        orgs = {pk} | {by_path[path[:i]] for i in range(steplen, len(path), steplen)}
+        for month in months:
+            orgs_of_month.setdefault(month, set()).update(orgs)
+    months_of_orgs: dict[frozenset[int], list[dt.date]] = {}
+    for month, orgs in orgs_of_month.items():
+        months_of_orgs.setdefault(frozenset(orgs), []).append(month)
+    rows = 0
+    for orgs, months in sorted(months_of_orgs.items(), key=lambda item: min(item[1])):
+        rows += compute(
+            months=months, provider_ids=None, org_ids=sorted(orgs), computed_at=computed_at
+        )
+    return rows
+
+
 def compute(
-    *, months: list[dt.date], provider_ids: list[int] | None, computed_at, full: bool = False
+    *,
+    months: list[dt.date],
+    provider_ids: list[int] | None,
+    computed_at,
+    full: bool = False,
+    org_ids: list[int] | None = None,
 ) -> int:
     """Replace the stored figures for the providers (None = all) and their ancestors, for the
-    months; ``full`` replaces the whole store. Runs inside the caller's transaction
-    (``services.recompute``, which holds the store's write lock). Returns the rows written."""
+    months; ``org_ids`` instead names the organisations exactly (their figures are computed from
+    all of their providers); ``full`` replaces the whole store. Runs inside the caller's
+    transaction (``services.recompute``, which holds the store's write lock). Returns the rows
+    written."""
     months = sorted({month_start(m) for m in months})
-    if not months or provider_ids == []:
+    if not months or provider_ids == [] or org_ids == []:
         return 0
-    computed_at = connection.ops.adapt_datetimefield_value(computed_at)
+    if not isinstance(computed_at, str):
+        computed_at = connection.ops.adapt_datetimefield_value(computed_at)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # compiling these one-off statements costs more
             cursor.execute("SET LOCAL jit = off")  # than it saves
@@ -583,6 +739,9 @@ def compute(
     if full:
         MetricValue.objects.all().delete()
         org_ids = None
+    elif org_ids is not None:
+        MetricValue.objects.filter(organisation_id__in=org_ids, month__in=months).delete()
+        annual.filter(organisation_id__in=org_ids).delete()
     elif provider_ids is None:
         MetricValue.objects.filter(month__in=months).delete()
         annual.delete()
@@ -594,6 +753,10 @@ def compute(
     rows = 0
     for dataset in DATASETS:
         rows += execute(*figures_sql(dataset, months, org_ids, computed_at))
+    # the rows written, and their siblings (the children of every organisation written)
+    januaries = {catalogue.annual_month(m.year) for m in months}  # the annual figures' months
+    for statement in suppression_sql(sorted(set(months) | januaries), org_ids):
+        execute(*statement)
     return rows
 
 
@@ -630,6 +793,8 @@ def _rebuild_and_swap(months: list[dt.date], computed_at) -> int:
             sql, params = figures_sql(dataset, months, None, computed_at, table=NEXT)
             cursor.execute(sql, params)
             rows += max(cursor.rowcount, 0)
+        for sql, params in suppression_sql(None, None, table=NEXT)[1:]:  # secondary only
+            cursor.execute(sql, params)
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # each index: one sort
         renames = []
         for i, (name, kind, definition) in enumerate(constraints):

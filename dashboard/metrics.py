@@ -344,7 +344,9 @@ CATALOGUE: tuple[Metric, ...] = (
         Domain.PRODUCTIVITY,
         "ratio",
         "contacts",
-        "in-post FTE (bands 5-9)",
+        "in-post FTE (bands 5-9) of the providers' professions that reported activity that "
+        "month (a profession with no activity row at a provider is not reported, not zero: "
+        "its staff are left out)",
         "higher",
         None,
         ("activity", "staff"),

@@ -29,6 +29,12 @@ class MetricValue(models.Model):
     people = models.PositiveIntegerField(
         null=True, help_text="People behind the figure (for small-number suppression)"
     )
+    suppressed = models.BooleanField(
+        default=False,
+        help_text="Shown as 'fewer than 5' to anyone without a role at the organisation: rests "
+        "on fewer than 5 people, or would let such a figure be recovered from its parent "
+        "(secondary suppression, decided at recompute time)",
+    )
     providers_reporting = models.PositiveIntegerField(default=0)
     providers_total = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
@@ -106,6 +112,16 @@ class RecomputeRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     provider_ids = models.JSONField(default=list, blank=True)
     months = models.JSONField(default=list, blank=True, help_text="ISO dates; empty = all")
+    provider_months = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Provider id -> ISO months an import changed; empty: provider_ids x months",
+    )
+    range_months = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Months the data's month range gained or lost: every organisation's figures",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -16,6 +16,8 @@ import logging
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -54,18 +56,30 @@ def request_recompute(
     requested_by=None,
     kind: str = RecomputeRun.Kind.INCREMENTAL,
     organisation: Organisation | None = None,
+    provider_months: dict[int, list[dt.date]] | None = None,
 ) -> RecomputeRun:
     """Record a pending recompute of ``provider_ids`` (None: all) for ``months`` (None or empty:
-    every month with data) and queue it when the current transaction commits."""
+    every month with data) and queue it when the current transaction commits.
+
+    ``provider_months`` (an import's) narrows it to each provider's own months. The run also
+    records the months the data's month range gained or lost against the store
+    (``range_months``): those change every organisation's figures, so pages everywhere say the
+    figures are being recomputed until it is done."""
     ids = None if provider_ids is None else sorted({int(pk) for pk in provider_ids})
     if organisation is None:
         organisation = Organisation.get_first_root_node() if ids is None else _root_of(ids)
+    added, dropped = compute.range_changes(compute.months_with_data())
     run = RecomputeRun.objects.create(
         organisation=organisation,
         kind=kind,
         scope=RecomputeRun.Scope.PROVIDERS if ids is not None else RecomputeRun.Scope.ALL,
         provider_ids=ids if ids is not None else [],
         months=sorted({month_start(m).isoformat() for m in months or []}),
+        provider_months={
+            str(int(pk)): sorted({month_start(m).isoformat() for m in ms})
+            for pk, ms in sorted((provider_months or {}).items())
+        },
+        range_months=[m.isoformat() for m in sorted(added + dropped)],
         requested_by=requested_by,
     )
     transaction.on_commit(lambda: enqueue(run.pk))
@@ -138,6 +152,8 @@ def recover_stale_runs(*, now=None) -> list[RecomputeRun]:
                     scope=run.scope,
                     provider_ids=run.provider_ids,
                     months=run.months,
+                    provider_months=run.provider_months,
+                    range_months=run.range_months,
                     requested_by_id=run.requested_by_id,
                     note=f"Retry of run {run.pk}",
                 )
@@ -153,17 +169,10 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
     retries = recover_stale_runs()
     if not _claim(run):
         return run
-    months = [dt.date.fromisoformat(m) for m in run.months] or compute.months_with_data()
-    provider_ids = None if run.covers_every_provider else list(run.provider_ids)
     try:
         with transaction.atomic():
             _lock_store()
-            rows = compute.compute(
-                months=months,
-                provider_ids=provider_ids,
-                computed_at=timezone.now(),
-                full=run.kind == RecomputeRun.Kind.FULL,
-            )
+            rows = _replace_figures(run)
     except Exception as exc:
         logger.exception("Recompute run %s failed", run.pk)
         RecomputeRun.objects.filter(pk=run.pk).update(
@@ -181,6 +190,35 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
         transaction.on_commit(lambda pk=retry.pk: enqueue(pk))
     run.refresh_from_db()
     return run
+
+
+def _replace_figures(run: RecomputeRun) -> int:
+    """The run's work, inside its transaction. Every run works over the month range of
+    :func:`compute.months_with_data` as the data stands now, the same range a full run writes:
+    an incremental run first keeps the store to that range (months the range lost are dropped,
+    months it gained are computed for every organisation), then replaces what its import
+    changed (each provider's own months, and the organisations above it)."""
+    in_range = compute.months_with_data()
+    computed_at = timezone.now()
+    if run.kind == RecomputeRun.Kind.FULL:
+        return compute.compute(
+            months=in_range, provider_ids=None, computed_at=computed_at, full=True
+        )
+    rows, done = compute.align_range(in_range, computed_at)
+    allowed = set(in_range) - done
+    requested = {dt.date.fromisoformat(m) for m in run.months}
+    if run.covers_every_provider:
+        months = sorted((requested or allowed) & allowed)
+        return rows + compute.compute(months=months, provider_ids=None, computed_at=computed_at)
+    if run.provider_months:
+        by_provider = {
+            int(pk): [dt.date.fromisoformat(m) for m in months]
+            for pk, months in run.provider_months.items()
+        }
+    else:  # a chair's run, or one recorded before runs kept each provider's months
+        by_provider = {pk: sorted(requested) or in_range for pk in run.provider_ids}
+    by_provider = {pk: [m for m in months if m in allowed] for pk, months in by_provider.items()}
+    return rows + compute.compute_by_provider(provider_months=by_provider, computed_at=computed_at)
 
 
 def _supersede_pending(full_run: RecomputeRun) -> int:
@@ -219,15 +257,51 @@ def run_pending() -> list[RecomputeRun]:
 
 # ------------------------------------------------------------------------------------- reading
 def recompute_notice(organisation: Organisation) -> RecomputeRun | None:
-    """The newest run covering ``organisation`` that has not (yet) succeeded, if it is newer than
-    the last success: pages show "figures are being updated" or "last update failed" with it."""
-    related = RecomputeRun.objects.at_or_above(organisation) | RecomputeRun.objects.below(
-        organisation
+    """The run pages mention for ``organisation``: a pending or running run that covers it (its
+    figures are being recomputed), else the newest run covering it if that one failed.
+
+    A run covers an organisation when its figures change: when the run covers every
+    organisation (a full or all-provider run, or one whose month range grew or shrank), or when
+    one of its providers is at or below the organisation. An import for one provider never
+    covers its siblings. Runs older than the last successful full run are covered by it. Two
+    queries."""
+    last_full = (
+        RecomputeRun.objects.filter(
+            kind=RecomputeRun.Kind.FULL, status=RecomputeRun.Status.SUCCEEDED
+        )
+        .order_by("-started_at")
+        .values("started_at")[:1]
     )
-    latest = related.order_by("-created_at", "-pk").first()
-    if latest is None or latest.status == RecomputeRun.Status.SUCCEEDED:
-        return None
-    return latest
+    runs = list(
+        RecomputeRun.objects.filter(
+            created_at__gte=Coalesce(
+                Subquery(last_full), Value(dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+            )
+        ).order_by("-created_at", "-pk")
+    )
+    ids = {pk for run in runs for pk in run.provider_ids}
+    below = set(
+        Organisation.objects.filter(pk__in=ids, path__startswith=organisation.path).values_list(
+            "pk", flat=True
+        )
+        if ids
+        else []
+    )
+    covering = [
+        run
+        for run in runs
+        if run.covers_every_provider
+        or run.kind == RecomputeRun.Kind.FULL
+        or run.range_months
+        or below.intersection(run.provider_ids)
+    ]
+    active = (RecomputeRun.Status.PENDING, RecomputeRun.Status.RUNNING)
+    busy = next((run for run in covering if run.status in active), None)
+    if busy is not None:
+        return busy
+    if covering and covering[0].status == RecomputeRun.Status.FAILED:
+        return covering[0]
+    return None
 
 
 def latest_run(organisation: Organisation) -> RecomputeRun | None:

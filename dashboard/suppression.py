@@ -1,27 +1,38 @@
 """Small-number suppression (PRODUCT.md 3.4), applied wherever a figure leaves the server.
 
-A figure resting on fewer than :data:`THRESHOLD` people is shown as "fewer than 5" to anyone whose
-view scope does not cover the organisation that owns it. People inside the organisation (or above
-it) see the figure itself. Pages, exports and the API all call :func:`shown` or
-:func:`is_suppressed`, so the rule lives in one place.
+Which figures are small is decided once, when the figures are computed
+(``dashboard.compute.suppression_sql``), and stored with each figure (``MetricValue.suppressed``):
+a figure resting on fewer than :data:`THRESHOLD` people, and, where such a figure is the only
+hidden one among its siblings (so that it could be recovered by subtracting the others from the
+parent's total), the next smallest sibling too.
+
+Who may see a small figure is decided here, by :func:`is_suppressed` alone: only people holding a
+role at the organisation that owns the figure. Everyone else (the parents, siblings, regional and
+national users, analysts) sees "fewer than 5": on pages, in charts (no plotted point), tables,
+CSV and XLSX downloads, the board report and the API (value, numerator and denominator null,
+``suppressed: true``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from councils.scoping import covers
+from councils.scoping import scope_memberships
 
 THRESHOLD = 5
 SUPPRESSED_TEXT = "fewer than 5"
 
 
-def is_suppressed(*, people: int | None, owner, user) -> bool:
-    """Whether ``user`` must not see a figure of ``owner`` (an Organisation) resting on
-    ``people`` people. Figures with no people count (ratios of activity) are never suppressed."""
-    if people is None or people >= THRESHOLD:
-        return False
-    return not covers(user, "view", owner)
+def holds_role_at(user, owner) -> bool:
+    """Whether ``user`` holds any role at ``owner`` itself (an Organisation, or anything with its
+    ``path``); a role above it does not count. No query after the first for a user."""
+    return any(path == owner.path for _, path in scope_memberships(user))
+
+
+def is_suppressed(*, suppressed: bool, owner, user) -> bool:
+    """THE rule: whether ``user`` must not see a figure of ``owner`` that the recompute marked
+    ``suppressed`` (fewer than 5 people, or hidden so that such a figure cannot be derived)."""
+    return bool(suppressed) and not holds_role_at(user, owner)
 
 
 @dataclass(frozen=True)
@@ -36,21 +47,29 @@ class Shown:
         return self.value is None and not self.suppressed
 
 
-def shown(metric_value, user, owner=None, *, covered: bool | None = None) -> Shown:
-    """The value of a MetricValue row as ``user`` may see it.
+def shown(metric_value, user, owner=None, *, own: bool | None = None) -> Shown:
+    """The value of a stored figure (MetricValue or selectors.Figure) as ``user`` may see it.
 
     ``owner`` defaults to ``metric_value.organisation`` (select it with ``select_related`` or
-    pass it, so that no query is made here). ``covered`` may pass the answer of
-    ``covers(user, "view", owner)`` when the caller already has it (many rows of one owner).
+    pass it, so that no query is made here). ``own`` may pass the answer of
+    ``holds_role_at(user, owner)`` when the caller already has it (many rows of one owner).
     """
     if metric_value is None:
         return Shown(None, False)
-    people = metric_value.people
-    if people is None or people >= THRESHOLD:
+    if not metric_value.suppressed:
         return Shown(metric_value.value, False)
-    if covered is None:
+    if own is not None:  # holds_role_at(user, owner), worked out once for many rows
+        hidden = not own
+    else:
         owner = owner if owner is not None else metric_value.organisation
-        covered = covers(user, "view", owner)
-    if not covered:
-        return Shown(None, True)
-    return Shown(metric_value.value, False)
+        hidden = is_suppressed(suppressed=True, owner=owner, user=user)
+    return Shown(None, True) if hidden else Shown(metric_value.value, False)
+
+
+def people_text(metric_value, figure: Shown) -> str:
+    """The people a figure rests on, as shown beside it ("" when not people-based)."""
+    if metric_value is None or metric_value.people is None:
+        return ""
+    if figure.suppressed:
+        return SUPPRESSED_TEXT
+    return f"{metric_value.people:,}"

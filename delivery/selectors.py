@@ -259,7 +259,7 @@ def target_status(metric: catalogue.Metric | str, value: float | None, target: f
 
 _Row = namedtuple(
     "_Row",
-    "metric month value people providers_reporting providers_total computed_at",
+    "metric month value people suppressed providers_reporting providers_total computed_at",
 )
 
 
@@ -311,14 +311,19 @@ def live_metrics(
         rows = series[metric.code]
         row = rows[month]
         direction = metric.direction if metric.direction in ("higher", "lower") else "neither"
+        own = not any(r.suppressed for r in rows.values()) or suppression.holds_role_at(
+            user, organisation
+        )
         analysis = spc_series(
-            {m: r.value for m, r in rows.items()},
+            {m: None if r.suppressed and not own else r.value for m, r in rows.items()},
             last=month,
             direction=direction,
             target=target,
             size=SPC_MONTHS,
         ).result
-        suppressed = suppression.is_suppressed(people=row.people, owner=organisation, user=user)
+        suppressed = suppression.is_suppressed(
+            suppressed=row.suppressed, owner=organisation, user=user
+        )
         result[measure.pk] = LiveMetric(
             metric=metric,
             month=month,

@@ -33,13 +33,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from ahpportal.months import add_months, month_range, month_start
+from ahpportal.months import add_months, month_start
 from councils.models import Level, Organisation
 from councils.scoping import covers
+from dashboard import compute
 from dashboard.services import request_recompute
 
 from . import readers
@@ -50,7 +51,6 @@ logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
 ERRORS_KEPT = 1000  # errors stored on the run; the full list goes to an errors CSV
-STAFF_TOUCH_MONTHS = 36  # a staff change touches at most this many months back from the latest
 ERROR_HEADER = ["row", "column", "reason"]
 # C0 controls but tab, DEL and the C1 controls: never part of a value, and PostgreSQL refuses NUL.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
@@ -335,7 +335,12 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     months: dict[int, set] = field(default_factory=lambda: defaultdict(set))
-    staff_from: dict[int, dt.date] = field(default_factory=dict)
+    # staff: provider id -> (first month, last month or None) of every version of a changed
+    # person that counts in staff figures; and the ids of changed people already stored
+    staff_spans: dict[int, list[tuple[dt.date, dt.date | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    staff_changed: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     years: dict[int, set] = field(default_factory=lambda: defaultdict(set))
     # provider id -> [added, updated, unchanged]
     by_provider: dict[int, list[int]] = field(default_factory=dict)
@@ -612,7 +617,7 @@ def _flush(spec: Dataset, pending: list[dict], outcome: Outcome, *, write: bool)
             outcome.updated += 1
             counts[1] += 1
             changed.append((current[0], values))
-            _touch(spec, outcome, values, current[1], start_index)
+            _touch(spec, outcome, values, current[1], start_index, pk=current[0])
         else:
             outcome.unchanged += 1
             counts[2] += 1
@@ -649,47 +654,76 @@ def _record_provider_counts(run: ImportRun, outcome: Outcome) -> None:
     )
 
 
-def _touch(spec, outcome: Outcome, values: dict, old, start_index) -> None:
+# A staff record counts in figures from its start month to 11 months after its end month: in
+# post until it ends, then in the 12-month turnover window (dashboard.compute, STAFF). Its
+# staff-month records count in their own months (STAFF_MONTH joins them to the person).
+TURNOVER_WINDOW_MONTHS = 12
+# Staff fields that no figure reads: a change to them alone touches nothing.
+STAFF_UNUSED = frozenset({"leaving_reason"})
+_STAFF_USED = [i for i, name in enumerate(STAFF.value_fields) if name not in STAFF_UNUSED]
+_CONTRACT = STAFF.value_fields.index("contract")
+_END = STAFF.value_fields.index("end_date")
+
+
+def _touch(spec, outcome: Outcome, values: dict, old, start_index, pk=None) -> None:
     provider_id = values["provider_id"]
     if spec.month_field:
         outcome.months[provider_id].add(values["month"])
     elif spec is STAFF:
-        start = values["start_date"]
-        if old is not None and old[start_index] < start:
-            start = old[start_index]
-        start = month_start(start)
-        known = outcome.staff_from.get(provider_id)
-        if known is None or start < known:
-            outcome.staff_from[provider_id] = start
+        new = tuple(values[f] for f in STAFF.value_fields)
+        if old is not None and all(old[i] == new[i] for i in _STAFF_USED):
+            return
+        if pk is not None:  # their staff-month records count wherever they are
+            outcome.staff_changed[provider_id].append(pk)
+        for version in (new, old):
+            # bank staff count only through their staff-month records
+            if version is not None and version[_CONTRACT] != "bank":
+                end = version[_END]
+                outcome.staff_spans[provider_id].append(
+                    (
+                        month_start(version[start_index]),
+                        add_months(month_start(end), TURNOVER_WINDOW_MONTHS - 1) if end else None,
+                    )
+                )
     else:
         outcome.years[provider_id].add(values["year"])
 
 
 def _touched(spec: Dataset, ctx: Context, outcome: Outcome) -> dict:
-    """Which providers and months the commit changed: ``{provider_id: [months]}`` as JSON."""
-    current = month_start(ctx.today)
+    """Which providers and months the commit changed: ``{provider_id: [months]}`` as JSON.
+
+    Exactly the months whose figures can change: a monthly dataset's rows' months; a survey
+    year's months; for a staff change, every month in which any version of the person (before
+    and after) counts, from the start month to 11 months after the end month (the turnover
+    window), and the months of their staff-month records. Staff and survey months are bounded
+    by the store's month range (``dashboard.compute.months_with_data``, which those datasets do
+    not move), the range every recompute writes."""
     by_provider: dict[int, list[dt.date]] = {}
     for provider_id, months in outcome.months.items():
         by_provider[provider_id] = sorted(months)
-    for provider_id, years in outcome.years.items():
-        by_provider[provider_id] = [
-            month
-            for year in sorted(years)
-            for month in month_range(dt.date(year, 1, 1), dt.date(year, 12, 1))
-            if month <= current
-        ]
-    if outcome.staff_from:
-        spans = {
-            row["provider_id"]: (row["first"], row["last"])
-            for row in StaffMonth.objects.filter(provider_id__in=list(outcome.staff_from))
-            .values("provider_id")
-            .annotate(first=Min("month"), last=Max("month"))
-        }
-        for provider_id, start in outcome.staff_from.items():
-            first, last = spans.get(provider_id, (None, current))
-            lower = max(start, first) if first else start
-            lower = max(lower, add_months(last, -(STAFF_TOUCH_MONTHS - 1)))
-            by_provider[provider_id] = month_range(lower, last) if lower <= last else []
+    if outcome.years or outcome.staff_spans or outcome.staff_changed:
+        in_range = compute.months_with_data()
+        for provider_id, years in outcome.years.items():
+            by_provider[provider_id] = [m for m in in_range if m.year in years]
+        touched: dict[int, set[dt.date]] = defaultdict(set)
+        for provider_id, spans in outcome.staff_spans.items():
+            for first, last in set(spans):
+                touched[provider_id].update(
+                    m for m in in_range if m >= first and (last is None or m <= last)
+                )
+        changed = [pk for pks in outcome.staff_changed.values() for pk in pks]
+        wanted = set(in_range)
+        for i in range(0, len(changed), CHUNK_ROWS):
+            for provider_id, month in (
+                StaffMonth.objects.filter(staff_id__in=changed[i : i + CHUNK_ROWS])
+                .values_list("provider_id", "month")
+                .distinct()
+            ):
+                if month in wanted:
+                    touched[provider_id].add(month)
+        for provider_id, months in touched.items():
+            by_provider[provider_id] = sorted(months)
+    by_provider = {pk: months for pk, months in by_provider.items() if months}
     codes = {pk: code for code, pk in ctx.providers.items()}
     months = sorted({m for ms in by_provider.values() for m in ms})
     return {
@@ -703,13 +737,17 @@ def _touched(spec: Dataset, ctx: Context, outcome: Outcome) -> dict:
 
 
 def _request_recompute(touched: dict, user):
-    """Ask the dashboard to recompute what changed: one request for the providers touched and
-    the months touched. ``touched["by_provider"]`` keeps the exact months per provider; one
-    request for the union (rather than one per provider) keeps a national file to one run."""
+    """Ask the dashboard to recompute what changed: one run for the whole file (a national file
+    is one run), carrying each provider's own months (``touched["by_provider"]``)."""
     if not touched.get("provider_ids") or not touched.get("months"):
         return None
     return request_recompute(
         provider_ids=[int(pk) for pk, months in touched["by_provider"].items() if months],
         months=[dt.date.fromisoformat(m) for m in touched["months"]],
+        provider_months={
+            int(pk): [dt.date.fromisoformat(m) for m in months]
+            for pk, months in touched["by_provider"].items()
+            if months
+        },
         requested_by=user if user is not None and user.is_authenticated else None,
     )

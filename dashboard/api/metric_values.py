@@ -220,7 +220,8 @@ def _values(queryset):
         org_name=F("organisation__name"),
         org_level=F("organisation__level"),
         org_path=F("organisation__path"),
-    ).values(*VALUE_FIELDS)
+        stored_suppressed=F("suppressed"),
+    ).values(*VALUE_FIELDS, "stored_suppressed")
 
 
 def store_version() -> tuple[str, dt.datetime | None]:
@@ -241,18 +242,19 @@ class _Suppressor:
         self.user = user
         self._cache: dict[str, bool] = {}
 
-    def __call__(self, people, path) -> bool:
-        if people is None or people >= 5:
+    def __call__(self, suppressed, path) -> bool:
+        """``suppressed``: the figure's stored flag; ``path``: its organisation's path."""
+        if not suppressed:
             return False
         if path not in self._cache:
             self._cache[path] = is_suppressed(
-                people=people, owner=SimpleNamespace(path=path), user=self.user
+                suppressed=True, owner=SimpleNamespace(path=path), user=self.user
             )
         return self._cache[path]
 
 
 def _long(row: dict, suppress: _Suppressor) -> dict:
-    hidden = suppress(row["people"], row["org_path"])
+    hidden = suppress(row["stored_suppressed"], row["org_path"])
     out = {name: row[STORE_NAMES.get(name, name)] for name in LONG_HEADER if name != "suppressed"}
     out["month"] = row["month"].strftime("%Y-%m")
     if hidden:
@@ -405,7 +407,7 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
             for row in group:
                 if row["metric"] not in values:
                     continue
-                if suppress(row["people"], row["org_path"]):
+                if suppress(row["stored_suppressed"], row["org_path"]):
                     hidden.append(row["metric"])
                 else:
                     values[row["metric"]] = row["value"]
@@ -471,7 +473,7 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
             .annotate(
                 month_text=Cast("month", CharField()), at_text=Cast("computed_at", CharField())
             )
-            .values_list(*CSV_COLUMNS)
+            .values_list(*CSV_COLUMNS, "suppressed")
         )
         months: dict = {}
         stamps: dict = {}
@@ -484,14 +486,15 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
 
         # the order of LONG_HEADER (CSV_COLUMNS), with the path where "suppressed" goes
         for (pk, code, name, level, month, metric, profession, band_group, value,
-             numerator, denominator, people, path, reporting, total, computed_at) in rows.iterator(
+             numerator, denominator, people, path, reporting, total, computed_at,
+             stored_suppressed) in rows.iterator(
             chunk_size=self.csv_chunk_size
         ):  # fmt: skip
             if month not in months:
                 months[month] = month[:7]
             if computed_at not in stamps:
                 stamps[computed_at] = _iso(computed_at)
-            hidden = people is not None and people < 5 and suppress(people, path)
+            hidden = suppress(stored_suppressed, path)
             if hidden:
                 value = numerator = denominator = people = None
             yield (

@@ -264,12 +264,12 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
         )
         if month_to:
             values = values.filter(month__lte=month_to)
-        rows = values.values_list("organisation_id", "metric", "month", "value", "people")
+        rows = values.values_list("organisation_id", "metric", "month", "value", "suppressed")
         series: dict[tuple[int, str], dict[dt.date, float | None]] = {}
         by_id = {org.pk: org for org in orgs}
         suppress = _Suppressor(self.request.user)
-        for org_id, metric, month, value, people in rows:
-            hidden = suppress(people, by_id[org_id].path)
+        for org_id, metric, month, value, stored_suppressed in rows:
+            hidden = suppress(stored_suppressed, by_id[org_id].path)
             series.setdefault((org_id, metric), {})[month] = None if hidden else value
         targets = _targets_for(orgs)
         breaks: dict[tuple[int, str], list[tuple[dt.date, str]]] = {}

@@ -7,19 +7,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, F, Max, Q, Value, When
 from django.utils.safestring import SafeString
 
 from councils.models import Organisation
-from councils.scoping import covers
 
 from .. import charts, spc
 from .. import metrics as catalogue
 from .. import targets as targets_module
+from ..compute import SUBMITTED_METRICS
 from ..metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
 from ..models import ChangePoint, MetricValue, RecomputeRun
 from ..series import spc_annual_series, spc_series, window
-from ..suppression import SUPPRESSED_TEXT, Shown, shown
+from ..suppression import SUPPRESSED_TEXT, Shown, holds_role_at, shown
 from ..targets import EffectiveTarget
 
 STATUS_LABELS = {**targets_module.STATUS_LABELS, None: "No target"}
@@ -57,6 +57,7 @@ class Figure:
     denominator: float | None
     value: float | None
     people: int | None
+    suppressed: bool
     providers_reporting: int
     providers_total: int
     computed_at: dt.datetime
@@ -99,21 +100,78 @@ class Filters:
         return params
 
 
-def available_months(org: Organisation) -> list[dt.date]:
-    """Months that have monthly figures for ``org``, latest first (one query)."""
-    return list(
+class Months(list):
+    """Months that have monthly figures for an organisation, latest first, with the month a page
+    opens on (``default``) and why (``reason``)."""
+
+    default: dt.date | None = None
+    reason: str = ""
+
+
+def available_months(org: Organisation) -> Months:
+    """Months that have monthly figures for ``org``, latest first (one query), opening on the
+    latest month for which most of the providers below have submitted monthly data (staff
+    months, establishment, activity or spend): staff-record figures exist for every month, so
+    the latest month is often one where nothing else has arrived yet."""
+    rows = (
         MetricValue.objects.filter(organisation=org, profession=ALL_PROFESSIONS, band_group="all")
         .exclude(metric__in=catalogue.ANNUAL_CODES)  # a survey year's January is not a month
+        .values("month")
+        .annotate(
+            reporting=Max(
+                Case(
+                    When(metric__in=SUBMITTED_METRICS, then=F("providers_reporting")),
+                    default=Value(0),
+                )
+            ),
+            total=Max("providers_total"),
+        )
         .order_by("-month")
-        .values_list("month", flat=True)
-        .distinct()
     )
+    months = Months(row["month"] for row in rows)
+    if not months:
+        return months
+    most = next((r for r in rows if r["total"] and 2 * r["reporting"] > r["total"]), None)
+    some = next((r for r in rows if r["reporting"]), None)
+    chosen = most or some
+    if chosen is None:
+        months.default = months[0]
+        months.reason = (
+            f"Showing {months[0]:%B %Y}, the latest month. No monthly data (staff months, "
+            "establishment, activity or spend) has been submitted yet: only figures from "
+            "staff records."
+        )
+        return months
+    months.default = chosen["month"]
+    counts = f"{chosen['reporting']} of {chosen['total']}"
+    if chosen["total"] == 1:
+        who = "this provider has"
+    elif chosen is most:
+        who = f"most of the providers below ({counts}) have"
+    else:
+        who = f"any provider below ({counts}) has"
+    months.reason = (
+        f"Showing {chosen['month']:%B %Y}, the latest month for which {who} submitted "
+        "monthly data (staff months, establishment, activity or spend)."
+    )
+    if chosen["month"] != months[0]:
+        months.reason += " Later months have data from fewer providers; choose one above."
+    return months
 
 
 def resolve_month(filters: Filters, months: list[dt.date]) -> dt.date | None:
     if filters.month is not None:
         return filters.month
+    if isinstance(months, Months) and months.default is not None:
+        return months.default
     return months[0] if months else None
+
+
+def month_reason(filters: Filters, months: list[dt.date]) -> str:
+    """Why the page shows its month ("" when the user chose it)."""
+    if filters.month is not None:
+        return ""
+    return months.reason if isinstance(months, Months) else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,6 +200,7 @@ class MetricRow:
     result: spc.SpcResult | None = None
     months: list[dt.date] = field(default_factory=list)
     series: list[float | None] = field(default_factory=list)
+    stored: dict[dt.date, Figure | None] = field(default_factory=dict)  # by month, as stored
     trend: SafeString | str = ""
     # change points inside the window: position in ``months`` -> (month, reason)
     change_points: dict[int, tuple[dt.date, str]] = field(default_factory=dict)
@@ -307,14 +366,14 @@ def _metric_rows(
         if mv.metric in years:
             years[mv.metric].append(mv.month)
     breaks = change_points_for(org, wanted, months)
-    covered = covers(user, "view", org)
+    own = holds_role_at(user, org)
     for row in rows:
         if not row.applicable:
             continue
         code = row.metric.code
         # Annual metrics: one point per survey year up to the month's year, the latest shown.
         if row.metric.annual:
-            on_page = {m: shown(by_key[(code, m)], user, org, covered=covered) for m in years[code]}
+            on_page = {m: shown(by_key[(code, m)], user, org, own=own) for m in years[code]}
             series = spc_annual_series(
                 {m: f.value for m, f in on_page.items()},
                 last=month,
@@ -323,9 +382,10 @@ def _metric_rows(
             )
             row.months, row.series, row.result = series.months, series.values, series.result
             row.current = by_key[(code, row.months[-1])] if row.months else None
+            row.stored = {m: by_key.get((code, m)) for m in row.months}
             row.figure = on_page[row.months[-1]] if row.months else Shown(None, False)
         else:
-            on_page = {m: shown(by_key.get((code, m)), user, org, covered=covered) for m in months}
+            on_page = {m: shown(by_key.get((code, m)), user, org, own=own) for m in months}
             row.change_points = breaks.get(code, {})
             series = spc_series(
                 {m: f.value for m, f in on_page.items()},
@@ -336,6 +396,7 @@ def _metric_rows(
             )
             row.months, row.series, row.result = series.months, series.values, series.result
             row.current = by_key.get((code, month))
+            row.stored = {m: by_key.get((code, m)) for m in months}
             row.figure = on_page[month]
         row.status = targets_module.status(row.metric, row.figure.value, row.target)
         row.trend = charts.sparkline(
@@ -375,36 +436,25 @@ def change_points_for(
 
 
 def freshness_note(org: Organisation, computed_at) -> str:
-    """Why the figures may be out of date, or "" (at most two queries)."""
+    """Why the figures may be out of date, or "" (two queries): only a pending or running
+    recompute whose providers are below ``org`` (or one covering every organisation) makes the
+    page say its figures are being recomputed."""
     from ..services import recompute_notice
 
     run = recompute_notice(org)
-    if run is not None and run.status in (RecomputeRun.Status.PENDING, RecomputeRun.Status.RUNNING):
+    if run is None:
+        return ""
+    if run.status in (RecomputeRun.Status.PENDING, RecomputeRun.Status.RUNNING):
+        if run.kind == RecomputeRun.Kind.INCREMENTAL:
+            return (
+                "New data has been imported since these figures were computed; "
+                "the figures are being recomputed."
+            )
         return "The figures are being recomputed; this page will show the new figures shortly."
-    if computed_at is not None and _import_newer_than(org, computed_at):
-        return (
-            "New data has been imported since these figures were computed; "
-            "the figures are being recomputed."
-        )
-    if run is not None and run.status == RecomputeRun.Status.FAILED:
-        return (
-            "The last recompute of these figures failed; the figures shown are the last ones "
-            "computed successfully."
-        )
-    return ""
-
-
-def _import_newer_than(org: Organisation, computed_at) -> bool:
-    """Whether an import for ``org``, an organisation above it or one below it was committed
-    after ``computed_at``."""
-    from workforce.models import ImportRun
-
-    ancestors = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
-    return ImportRun.objects.filter(
-        Q(organisation__path__in=ancestors) | Q(organisation__path__startswith=org.path),
-        status=ImportRun.Status.COMMITTED,
-        committed_at__gt=computed_at,
-    ).exists()
+    return (
+        "The last recompute of these figures failed; the figures shown are the last ones "
+        "computed successfully."
+    )
 
 
 def page_data(cls, *, org: Organisation, stamps, **fields):

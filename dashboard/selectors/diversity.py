@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString
 
 from councils.models import Organisation
-from councils.scoping import covers
 
 from .. import charts
 from .. import metrics as catalogue
 from ..metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
 from ..models import MetricValue
-from ..suppression import Shown, shown
+from ..suppression import Shown, holds_role_at, people_text, shown
 from .common import (
     Figure,
     Filters,
     available_months,
+    completeness,
     display,
     figures,
     page_data,
@@ -53,6 +53,16 @@ class BandFigure:
     def display(self) -> str:
         return display(self.metric, self.figure)
 
+    @property
+    def people_display(self) -> str:
+        """The people the share rests on (in post with a recorded ethnicity, for instance), or
+        "fewer than 5" when the share is hidden."""
+        return people_text(self.current, self.figure)
+
+    @property
+    def completeness(self) -> str:
+        return completeness(self.current)
+
 
 @dataclass
 class DisabilityRow:
@@ -70,6 +80,14 @@ class DisabilityRow:
     @property
     def disabled_display(self) -> str:
         return self.disabled.display if self.disabled else "No data"
+
+    @property
+    def people_display(self) -> str:
+        return self.declared.people_display if self.declared else ""
+
+    @property
+    def completeness(self) -> str:
+        return self.declared.completeness if self.declared else ""
 
 
 @dataclass
@@ -130,7 +148,7 @@ def diversity_for(
     disability: dict[str, dict[str, BandFigure]] = {}
     computed = []
     if month is not None:
-        covered = covers(user, "view", org)
+        own = holds_role_at(user, org)
         found = figures(
             MetricValue.objects.filter(
                 organisation=org,
@@ -141,9 +159,7 @@ def diversity_for(
         )
         for mv in found:
             computed.append(mv.computed_at)
-            item = BandFigure(
-                band_label(mv.band_group), shown(mv, user, owner=org, covered=covered), mv
-            )
+            item = BandFigure(band_label(mv.band_group), shown(mv, user, owner=org, own=own), mv)
             if mv.metric in DISABILITY_METRICS:
                 disability.setdefault(mv.band_group, {})[mv.metric] = item
             elif mv.metric == SENIOR_METRIC:

@@ -156,6 +156,7 @@ def metric_detail_for(
                     "special": charts.point_words(point, row.result.trend_length)
                     if point.value is not None
                     else "",
+                    "completeness": completeness(row.stored.get(m)),
                 }
             )
 

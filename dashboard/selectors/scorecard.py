@@ -14,6 +14,7 @@ from .common import (
     _metric_rows,
     _targets,
     available_months,
+    month_reason,
     page_data,
     resolve_month,
 )
@@ -31,6 +32,7 @@ class Scorecard:
     domains: list[tuple[str, str, list[MetricRow]]]
     computed_at: dt.datetime | None
     freshness: str
+    month_note: str = ""  # which month the page opened on, and why
 
     @property
     def rows(self) -> list[MetricRow]:
@@ -74,4 +76,5 @@ def scorecard_for(
         month=month,
         months=months,
         domains=domains,
+        month_note=month_reason(filters, months),
     )

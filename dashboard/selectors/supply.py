@@ -18,6 +18,7 @@ from .common import (
     _metric_rows,
     _targets,
     available_months,
+    completeness,
     display,
     figures,
     page_data,
@@ -48,7 +49,8 @@ IN_POST_METRIC = "job_plan_coverage"  # its denominator is the in-post headcount
 class ProfessionSupply:
     profession: object  # workforce.Profession
     in_post: str
-    cells: list[tuple[Metric, str]]
+    cells: list[tuple[Metric, str, str]]  # metric, value as shown, completeness
+    in_post_completeness: str = ""
 
 
 @dataclass
@@ -110,10 +112,21 @@ def supply_for(
             else display(in_post_metric, Shown(None, figure.suppressed))
         )
         cells = [
-            (m, display(m, shown(found.get((p.code, m.code)), user, owner=org)))
+            (
+                m,
+                display(m, shown(found.get((p.code, m.code)), user, owner=org)),
+                completeness(found.get((p.code, m.code))),
+            )
             for m in table_metrics
         ]
-        professions.append(ProfessionSupply(profession=p, in_post=in_post, cells=cells))
+        professions.append(
+            ProfessionSupply(
+                profession=p,
+                in_post=in_post,
+                cells=cells,
+                in_post_completeness=completeness(in_post_mv),
+            )
+        )
     return page_data(
         Supply,
         org=org,

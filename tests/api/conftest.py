@@ -55,6 +55,7 @@ def add_values(org, metric="sickness_absence_rate", months=MONTHS, base=4.0, peo
             denominator=100.0,
             value=base + i % 3,
             people=people,
+            suppressed=people is not None and people < 5,
             providers_reporting=1,
             providers_total=1,
             computed_at=now,

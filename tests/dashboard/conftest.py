@@ -143,6 +143,7 @@ def store_snapshot():
             v.denominator,
             None if v.value is None else round(v.value, 9),
             v.people,
+            v.suppressed,
             v.providers_reporting,
             v.providers_total,
         )

@@ -50,6 +50,11 @@ def make_values(
                 }
                 if override:
                     fields.update(override(org, metric, k) or {})
+                # as the recompute marks it (primary suppression; tests of secondary
+                # suppression go through the engine)
+                fields.setdefault(
+                    "suppressed", fields["people"] is not None and fields["people"] < 5
+                )
                 rows.append(
                     MetricValue(
                         organisation=org,

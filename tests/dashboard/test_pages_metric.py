@@ -89,12 +89,15 @@ def test_a_provider_sees_a_small_sibling_value_as_fewer_than_5(tree, figures, cl
     assert "2.8%" not in page
 
 
-def test_the_owner_and_those_above_see_the_small_value_itself(tree, figures, client_for):
+def test_only_the_owner_sees_the_small_value_itself(tree, figures, client_for):
     own = client_for("viewer", tree["RXE"]).get(_url(tree["RXE"])).content.decode()
     assert "2.8%" in own and "fewer than 5" not in own[: own.index('id="benchmarking"')]
+    # those above see "fewer than 5" (PRODUCT.md 3.4: parents included)
     place = client_for("viewer", tree["QF7-DON"]).get(_url(tree["QF7-DON"])).content.decode()
     drill = place[place.index('id="drill-down"') :]
-    assert "2.8%" in drill
+    assert "2.8%" not in drill
+    row = drill[drill.index("Rotherham Doncaster") :]
+    assert "fewer than 5" in row[: row.index("</tr>")]
 
 
 def test_a_sibling_cannot_open_the_metric_page_of_a_sibling(tree, figures, client_for):

@@ -127,7 +127,7 @@ def test_it_says_figures_are_being_recomputed_while_a_run_is_pending(tree, figur
     assert "figures are being recomputed" in page
 
 
-def test_it_says_figures_are_being_recomputed_after_a_newer_import(tree, figures, client_for):
+def test_it_says_figures_are_being_recomputed_only_where_the_run_reaches(tree, figures, client_for):
     from workforce.models import ImportRun
 
     client = client_for("viewer", tree["QF7"])
@@ -135,22 +135,26 @@ def test_it_says_figures_are_being_recomputed_after_a_newer_import(tree, figures
         "being recomputed"
         not in client.get(_url("dashboard:scorecard", tree["QF7"])).content.decode()
     )
+    # an ICS-wide file with rows for RP5 only: committing it records the run for RP5
     ImportRun.objects.create(
-        organisation=tree["RP5"],
+        organisation=tree["QF7"],
         dataset="staff",
         file_name="staff.csv",
         sha256="0" * 64,
         status=ImportRun.Status.COMMITTED,
         committed_at=timezone.now(),
     )
-    page = client.get(_url("dashboard:scorecard", tree["QF7"])).content.decode()
-    assert "New data has been imported since these figures were computed" in page
-    # a sibling ICS's figures are not affected
-    other = client_for("viewer", tree["QWO"])
-    assert (
-        "being recomputed"
-        not in other.get(_url("dashboard:scorecard", tree["QWO"])).content.decode()
+    RecomputeRun.objects.create(
+        organisation=tree["RP5"], kind="incremental", provider_ids=[tree["RP5"].pk]
     )
+    for code in ("QF7", "QF7-DON", "RP5"):
+        page = client.get(_url("dashboard:scorecard", tree[code])).content.decode()
+        assert "New data has been imported since these figures were computed" in page, code
+    # a sibling ICS's figures are not affected, nor RP5's siblings' (the file was for their ICS)
+    for code in ("QWO", "RXE", "QF7-SHE", "RHQ"):
+        other = client_for("viewer", tree[code])
+        page = other.get(_url("dashboard:scorecard", tree[code])).content.decode()
+        assert "being recomputed" not in page, code
 
 
 @pytest.mark.parametrize("code", ["ENG", "Y63", "QF7", "QF7-DON", "RP5"])
@@ -210,3 +214,51 @@ def test_disability_declaration_is_a_supporting_staff_metric(tree, figures, clie
     assert "Disability declared %" in staff and "Disabled staff share %" in staff
     # single bands are for the diversity page, not a band-group filter of the scorecard
     assert 'value="band_9"' not in page
+
+
+def test_it_opens_on_the_latest_month_most_providers_submitted_and_says_why(
+    tree, figures, client_for
+):
+    """Staff-record figures exist for every month; July has nothing else yet, and August has
+    activity from only one of three providers."""
+    from dashboard import compute
+    from dashboard import metrics as catalogue
+    from tests.dashboard.pages_data import make_values
+
+    staff_only = [
+        m for m in catalogue.CATALOGUE if m.code not in compute.SUBMITTED_METRICS and not m.by_band
+    ]
+    july, august = dt.date(2025, 7, 1), dt.date(2025, 8, 1)
+    for month in (july, august):
+        make_values([tree["QF7"]], metrics=staff_only, latest=month, months=1)
+    make_values(
+        [tree["QF7"]],
+        metrics=[catalogue.get("dna_rate")],
+        latest=august,
+        months=1,
+        override=lambda org, metric, k: {"providers_reporting": 1},
+    )
+    client = client_for("viewer", tree["QF7"])
+    page = client.get(_url("dashboard:scorecard", tree["QF7"])).content.decode()
+    assert '<dd class="nhsuk-summary-list__value">June 2025</dd>' in page
+    assert (
+        "Showing June 2025, the latest month for which most of the providers below (2 of 3) "
+        "have submitted monthly data" in page
+    )
+    assert "Later months have data from fewer providers" in page
+    # August can still be chosen, and then the page does not explain the month
+    page = client.get(_url("dashboard:scorecard", tree["QF7"], month="2025-08")).content.decode()
+    assert '<dd class="nhsuk-summary-list__value">August 2025</dd>' in page
+    assert 'id="month-note"' not in page
+
+
+def test_with_only_staff_records_it_opens_on_the_latest_month_and_says_so(tree, client_for):
+    from dashboard import compute
+    from dashboard import metrics as catalogue
+    from tests.dashboard.pages_data import make_values
+
+    staff_only = [m for m in catalogue.CATALOGUE if m.code not in compute.SUBMITTED_METRICS]
+    make_values([tree["RP5"]], metrics=staff_only, months=3)
+    page = client_for("viewer", tree["RP5"]).get(_url("dashboard:scorecard", tree["RP5"]))
+    page = page.content.decode()
+    assert "Showing June 2025, the latest month. No monthly data" in page

@@ -99,6 +99,17 @@ def test_the_catalogue_lists_every_metric_with_its_definition(
         assert name in text
 
 
+def test_the_catalogue_says_in_plain_words_what_contacts_per_fte_suppression_and_completeness_are(
+    tree, client_for
+):
+    text = client_for("viewer", tree["RP5"]).get(reverse("dashboard:catalogue")).content.decode()
+    assert "counts only the staff of the professions that reported activity" in text
+    assert "professions that reported activity that month" in text  # the denominator itself
+    assert 'for example "38 of 41 providers"' in text
+    assert "everyone except the people who hold a role at the organisation it belongs to" in text
+    assert "the next smallest of those is hidden too" in text
+
+
 def test_the_catalogue_needs_a_sign_in(client, db):
     response = client.get(reverse("dashboard:catalogue"))
     assert response.status_code == 302

@@ -66,7 +66,13 @@ def test_an_import_recomputes_only_its_providers_months_and_ancestors(
         for v in MetricValue.objects.select_related("organisation")
         if v.id not in ids_before
     }
-    assert touched == {(code, MARCH) for code in ("RXE", "QF7-DON", "QF7", "Y63", "ENG")}
+    # March, and the 2025 survey figure (stored at January: annual figures of the run's years
+    # are rewritten with it), of RXE and the organisations above it only
+    assert touched == {
+        (code, month)
+        for code in ("RXE", "QF7-DON", "QF7", "Y63", "ENG")
+        for month in (MARCH, dt.date(2025, 1, 1))
+    }
     # RP5, February and the other ICS kept their rows (same ids, same computed_at)
     for key in [("RP5", MARCH), ("RP5", FEBRUARY), ("QWO", MARCH), ("ENG", FEBRUARY)]:
         now = MetricValue.objects.filter(organisation__code=key[0], month=key[1])
@@ -242,7 +248,9 @@ def test_request_recompute_keeps_the_import_signature(tree, make_user):
 
 def test_pages_can_tell_when_figures_are_being_updated_or_failed(tree):
     assert services.recompute_notice(tree["QF7"]) is None
-    pending = RecomputeRun.objects.create(organisation=tree["RXE"], kind="incremental")
+    pending = RecomputeRun.objects.create(
+        organisation=tree["RXE"], kind="incremental", provider_ids=[tree["RXE"].pk]
+    )
     # RXE's figures feed its place, ICS, region and England, not its sibling RP5
     for code in ("RXE", "QF7-DON", "QF7", "Y63", "ENG"):
         assert services.recompute_notice(tree[code]) == pending

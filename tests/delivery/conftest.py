@@ -40,6 +40,7 @@ def metric_series(db):
                 denominator=100,
                 value=value,
                 people=people,
+                suppressed=people is not None and people < 5,
                 providers_reporting=kw.get("providers_reporting", 3),
                 providers_total=kw.get("providers_total", 3),
                 computed_at=now,

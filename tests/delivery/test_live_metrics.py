@@ -82,11 +82,15 @@ def test_no_data_yet_is_said_in_words(syb_plan, tree, client_for, linked_measure
 def test_small_numbers_follow_the_dashboard_suppression_rule(
     syb_plan, tree, linked_measure, metric_series, make_user
 ):
-    """Everyone who can open the plan covers its organisation, so they see the figure; anyone
-    else would see "fewer than 5" (dashboard.suppression), and the selector asks that rule."""
+    """Only roles held at the plan's organisation see a small figure; anyone else (a regional
+    viewer, who can open the plan, included) sees "fewer than 5" (dashboard.suppression), and
+    the selector asks that rule."""
     metric_series(tree["QF7"], "turnover_rate", [33.3], people=3)
     inside = make_user("viewer", tree["QF7"])
     outside = make_user("viewer", tree["QWO"])
+    region = make_user("viewer", tree["Y63"])
+    above = live_metrics(tree["QF7"], [linked_measure], region)[linked_measure.pk]
+    assert (above.value, above.value_display) == (None, "fewer than 5")
     assert live_metrics(tree["QF7"], [linked_measure], inside)[linked_measure.pk].value == 33.3
     shown = live_metrics(tree["QF7"], [linked_measure], outside)[linked_measure.pk]
     assert (shown.value, shown.value_display, shown.status) == (None, "fewer than 5", "")
