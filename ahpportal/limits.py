@@ -38,7 +38,7 @@ class LimitedTextField(forms.CharField):
         super().validate(value)
         message = too_long(str(self.label or "This field"), value, self.limit)
         if message:
-            raise ValidationError(message, code="max_length")
+            raise ValidationError(message, code="too_long")
 
 
 def limit_model_text(form: forms.BaseForm, name: str, limit: int = TEXT_MAX_CHARS) -> None:
@@ -49,6 +49,6 @@ def limit_model_text(form: forms.BaseForm, name: str, limit: int = TEXT_MAX_CHAR
     def check(value):
         message = too_long(label, value, limit)
         if message:
-            raise ValidationError(message, code="max_length")
+            raise ValidationError(message, code="too_long")
 
     field.validators.append(check)

@@ -47,7 +47,9 @@ def nhsuk_messages(field, label: str) -> dict:
         messages["required"] = f"Select {name}"
     else:
         messages["required"] = f"Enter {name}"
-    messages["invalid_choice"] = f"Select {name} from the list"
+    # the value is named, so that an API caller (django-filter's forms render through here too)
+    # knows which one was refused
+    messages["invalid_choice"] = f"Select {name} from the list (%(value)s is not one of them)"
     messages["invalid_list"] = f"Select {name} from the list"
     if isinstance(field, forms.EmailField):
         messages["invalid"] = "Enter an email address in the correct format, like name@example.com"

@@ -239,6 +239,18 @@ class WorkforceImportSerializer(serializers.Serializer):
         ),
         request=None,
         responses={202: ImportRunSerializer, 409: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Queued",
+                value={
+                    **RUN_EXAMPLE,
+                    "status": "queued",
+                    "url": "https://ahp.example.org/api/v1/import-runs/42/",
+                },
+                response_only=True,
+                status_codes=[202],
+            ),
+        ],
     ),
 )
 class WorkforceImportViewSet(mixins.CreateModelMixin, ScopedViewSet):

@@ -3,6 +3,7 @@ expiring, revocable, with last use recorded; they stop working when the
 analyst (or data manager) role goes."""
 
 import datetime as dt
+import re
 import hashlib
 
 import pytest
@@ -135,16 +136,24 @@ def test_bad_or_missing_credentials_get_401_problem(db, header):
     assert set(body) >= {"type", "title", "status", "detail"} and body["status"] == 401
 
 
-def test_the_expiry_default_is_rendered_as_an_iso_date_a_browser_can_read(client_for, tree):
+def test_the_expiry_default_is_rendered_in_the_day_month_year_boxes(client_for, tree):
     page = client_for("analyst", tree["QF7"]).get(reverse("api_tokens"))
     default = timezone.localdate() + dt.timedelta(days=90)
     html = page.content.decode()
-    assert f'type="date" name="expires_on" value="{default.isoformat()}"' in html
+    # NHS.UK's date input: three boxes, each holding its part of the default date
+    assert f'name="expires_on_day" value="{default.day}"' in html
+    assert f'name="expires_on_month" value="{default.month}"' in html
+    assert f'name="expires_on_year" value="{default.year}"' in html
     assert default.strftime("%d/%m/%Y") not in html
 
 
 def test_an_invalid_expiry_is_shown_back_as_typed(client_for, tree):
     client = client_for("analyst", tree["QF7"])
-    response = client.post(reverse("api_tokens"), {"name": "R", "expires_on": "2020-01-01"})
-    assert 'value="2020-01-01"' in response.content.decode()
+    response = client.post(
+        reverse("api_tokens"),
+        {"name": "R", "expires_on_day": "1", "expires_on_month": "1", "expires_on_year": "2020"},
+    )
+    html = response.content.decode()
+    assert re.search(r'name="expires_on_day" value="0?1"', html)
+    assert 'name="expires_on_year" value="2020"' in html
     assert not ApiToken.objects.exists()

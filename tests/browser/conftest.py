@@ -101,3 +101,11 @@ def login(page):
         page.wait_for_load_state()
 
     return do_login
+
+
+def fill_date(page, legend: str, day) -> None:
+    """Type a date into NHS.UK's day, month and year boxes of the fieldset called ``legend``."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from dashboard.models import MetricValue
 from tests.api.conftest import add_values
+from tests.browser.conftest import fill_date
 
 
 def test_analyst_creates_uses_and_revokes_a_token(page, login, axe, tree, make_user, live_server):
@@ -25,7 +26,7 @@ def test_analyst_creates_uses_and_revokes_a_token(page, login, axe, tree, make_u
 
     page.get_by_label("Name").fill("Power BI")
     expiry = dt.date.today() + dt.timedelta(days=30)
-    page.get_by_label("Expiry date").fill(expiry.isoformat())
+    fill_date(page, "Expiry date", expiry)
     page.get_by_role("button", name="Create token").click()
     secret = page.get_by_role("textbox", name="Your new token").input_value()
     assert secret.startswith("ahp_")

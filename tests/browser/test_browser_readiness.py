@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from readiness import services
 from readiness.models import Answer, Section, Status, Submission
+from tests.browser.conftest import fill_date
 
 QUESTIONS = 19
 
@@ -51,7 +52,7 @@ def test_employer_toolkit_from_opening_to_sign_off(page, login, axe, tree, make_
     page.get_by_label("Toolkit").select_option(str(section.pk))
     page.get_by_label("Cycle name").fill("2026/27")
     due = datetime.date.today() + datetime.timedelta(days=30)
-    page.get_by_label("Due date").fill(due.isoformat())
+    fill_date(page, "Due date", due)
     page.get_by_role("button", name="Open cycle").click()
     expect(page.get_by_text("Opened 2026/27 for 3 organisations.")).to_be_visible()
     expect(page.get_by_role("row", name=tree["RP5"].name).get_by_text("0 of 19")).to_be_visible()
@@ -142,7 +143,7 @@ def test_employer_toolkit_from_opening_to_sign_off(page, login, axe, tree, make_
     axe(page)
     page.get_by_label("Owner", exact=True).select_option(label="Dana Chief (chief@dbth.test)")
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
-    page.get_by_label("Due date").fill(yesterday.isoformat())
+    fill_date(page, "Due date", yesterday)
     page.get_by_label("Six-step approach stage").select_option(label="Design and plan")
     page.get_by_role("button", name="Save action").click()
     expect(page.get_by_text("Action updated.")).to_be_visible()
@@ -202,7 +203,7 @@ def test_state_of_readiness_conflict_comparison_and_action_editing(
     page.get_by_label("Toolkit").select_option(str(section.pk))
     page.get_by_label("Cycle name").fill("SoR 2026")
     due = datetime.date.today() + datetime.timedelta(days=30)
-    page.get_by_label("Due date").fill(due.isoformat())
+    fill_date(page, "Due date", due)
     page.get_by_role("button", name="Open cycle").click()
     # state of readiness needs providers chosen: a clear message, nothing opened
     expect(
