@@ -685,15 +685,14 @@ def compute_by_provider(*, provider_months: dict[int, list[dt.date]], computed_a
     if not wanted:
         return 0
     paths = dict(Organisation.objects.filter(pk__in=list(wanted)).values_list("pk", "path"))
-    steplen = Organisation.steplen
-    needed = {p[:i] for p in paths.values() for i in range(steplen, len(p), steplen)}
+    needed = {a for p in paths.values() for a in Organisation.paths_above(p)}
     by_path = dict(Organisation.objects.filter(path__in=needed).values_list("path", "pk"))
     orgs_of_month: dict[dt.date, set[int]] = {}
     for pk, months in wanted.items():
         path = paths.get(pk)
         if path is None:
             continue
-        orgs = {pk} | {by_path[path[:i]] for i in range(steplen, len(path), steplen)}
+        orgs = {pk} | {by_path[a] for a in Organisation.paths_above(path)}
         for month in months:
             orgs_of_month.setdefault(month, set()).update(orgs)
     months_of_orgs: dict[frozenset[int], list[dt.date]] = {}

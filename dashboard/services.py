@@ -281,9 +281,7 @@ def recompute_notice(organisation: Organisation) -> RecomputeRun | None:
     )
     ids = {pk for run in runs for pk in run.provider_ids}
     below = set(
-        Organisation.objects.filter(pk__in=ids, path__startswith=organisation.path).values_list(
-            "pk", flat=True
-        )
+        Organisation.objects.below(organisation).filter(pk__in=ids).values_list("pk", flat=True)
         if ids
         else []
     )

@@ -146,7 +146,7 @@ class SpcVerdictFilter(django_filters.FilterSet):
     def filter_organisation(self, queryset, name, value):
         org = resolve_organisation(self.request, value)
         if self.form.cleaned_data.get("subtree"):
-            return queryset.filter(path__startswith=org.path)
+            return queryset.below(org)
         return queryset.filter(pk=org.pk)
 
     def filter_series(self, queryset, name, value):

@@ -161,9 +161,7 @@ def metric_detail_for(
             )
 
     # Organisations on the page: children (drill-down), siblings and England (benchmarks).
-    steplen = org.steplen
-    parent_path = org.path[:-steplen]
-    root_path = org.path[:steplen]
+    parent_path, root_path = org.parent_path, org.root_path
     others = list(Organisation.objects.filter(benchmark_q(org)).order_by("name"))
     values = {}
     # an annual metric's peers are compared on the same survey year as the organisation's own

@@ -3,8 +3,8 @@ expiring, revocable, with last use recorded; they stop working when the
 analyst (or data manager) role goes."""
 
 import datetime as dt
-import re
 import hashlib
+import re
 
 import pytest
 from django.urls import reverse
