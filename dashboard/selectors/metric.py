@@ -144,15 +144,15 @@ def metric_detail_for(
         )
     if row.result is not None:
         for i, (m, point) in enumerate(zip(row.months, row.result.points, strict=True)):
-            figure = row.series[i]
+            # as the viewer may see it: a hidden month says "fewer than 5", not "No data"
+            figure = shown(row.stored.get(m), user, owner=org)
             change = row.change_points.get(i)
             table.append(
                 {
                     "month": m,
                     "change_point": change[1] if change else "",
-                    "value": display(metric, Shown(figure, False))
-                    if figure is not None
-                    else "No data",
+                    "figure": figure,
+                    "value": display(metric, figure),
                     "special": charts.point_words(point, row.result.trend_length)
                     if point.value is not None
                     else "",
