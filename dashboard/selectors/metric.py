@@ -98,18 +98,18 @@ class MetricDetail:
 
 
 def _rank(rows: list[PeerRow], direction: str) -> None:
-    """Competition ranking (1 = best) by the true values, suppressed ones included."""
-    valued = [r for r in rows if r.current is not None and r.current.value is not None]
+    """Competition ranking (1 = best) among the figures the viewer may see: a figure suppressed
+    for the viewer gets no rank and takes no place, so its position cannot reveal its value."""
+    valued = [r for r in rows if not r.figure.suppressed and r.figure.value is not None]
     if direction not in ("higher", "lower"):
         return
     reverse = direction == "higher"
-    ordered = sorted(valued, key=lambda r: r.current.value, reverse=reverse)
-    for row in ordered:
+    for row in valued:
         better = sum(
             1
-            for other in ordered
-            if (other.current.value > row.current.value) == reverse
-            and other.current.value != row.current.value
+            for other in valued
+            if other.figure.value != row.figure.value
+            and (other.figure.value > row.figure.value) == reverse
         )
         row.rank = better + 1
 

@@ -185,6 +185,43 @@ def response_text(rows):
     return "\n".join(",".join(row) for row in rows)
 
 
+def test_a_hidden_sibling_gets_no_rank_and_does_not_move_the_others(tree, figures, client_for):
+    """RXE (2.75%, on 3 people) is better than RP5 at sickness absence: ranked by true values
+    RP5 would be "2 of 2", which tells RP5 that the hidden figure is lower than its own."""
+    client = client_for("viewer", tree["RP5"])
+    page = client.get(
+        reverse("dashboard:metric", args=["RP5", "sickness_absence_rate"])
+    ).content.decode()
+    bench = page[page.index('id="benchmarking"') :]
+    assert "ranks <strong>1 of 1</strong>" in bench
+    row = bench[bench.index("Rotherham Doncaster") :]
+    row = row[: row.index("</tr>")]
+    assert "fewer than 5" in row
+    assert row.count('nhsuk-table__cell--numeric">') == 2
+    assert 'nhsuk-table__cell--numeric"></td>' in row  # no position
+    rows = _csv(client.get(_metric_url(tree["RP5"], "csv")))
+    assert _meta(rows)["Rank"] == "1 of 1 (1 is best)"
+    bench = _section(rows, "Benchmarking: organisations at the same level")
+    rxe = _row(bench, "Rotherham Doncaster and South Humber NHS Foundation Trust")
+    assert rxe[2:4] == ["fewer than 5", ""]
+    assert _row(bench, "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust")[3] == "1"
+    # RXE, who may see its own figure, is ranked against RP5
+    own = _csv(client_for("viewer", tree["RXE"]).get(_metric_url(tree["RXE"], "csv")))
+    assert _meta(own)["Rank"] == "1 of 2 (1 is best)"
+
+
+def test_a_viewer_whose_own_figure_is_hidden_is_not_ranked(tree, figures, client_for):
+    """Seen from above, RXE's page gives RXE no rank at all: its position would reveal it."""
+    client = client_for("viewer", tree["QF7-DON"])
+    page = client.get(
+        reverse("dashboard:metric", args=["RXE", "sickness_absence_rate"])
+    ).content.decode()
+    bench = page[page.index('id="benchmarking"') :]
+    assert "is not ranked" in bench and "ranks <strong>" not in bench
+    rows = _csv(client.get(_metric_url(tree["RXE"], "csv")))
+    assert _meta(rows)["Rank"] == "Not ranked"
+
+
 @pytest.fixture
 def diversity_figures(tree):
     qf7 = tree["QF7"]
