@@ -7,13 +7,16 @@ from .views import (
     change_point_remove,
     change_points,
     diversity,
+    diversity_download,
     metric,
+    metric_download,
     recompute,
     run_status,
     scorecard,
     scorecard_csv,
     scorecard_xlsx,
     supply,
+    supply_download,
     targets,
 )
 
@@ -41,5 +44,20 @@ urlpatterns = [
     path("org/<str:code>/dashboard/board-report.pdf", board_report_pdf, name="board_report_pdf"),
     path("org/<str:code>/dashboard/diversity/", diversity, name="diversity"),
     path("org/<str:code>/dashboard/supply/", supply, name="supply"),
+    path(
+        "org/<str:code>/dashboard/diversity/export.<str:extension>",
+        diversity_download,
+        name="diversity_download",
+    ),
+    path(
+        "org/<str:code>/dashboard/supply/export.<str:extension>",
+        supply_download,
+        name="supply_download",
+    ),
+    path(
+        "org/<str:code>/dashboard/<slug:metric>/export.<str:extension>",
+        metric_download,
+        name="metric_download",
+    ),
     path("org/<str:code>/dashboard/<slug:metric>/", metric, name="metric"),
 ]

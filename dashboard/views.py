@@ -346,6 +346,51 @@ def scorecard_xlsx(request, code):
     return exports.scorecard_xlsx(card, profession_name=profession_name)
 
 
+def _download(extension: str) -> str:
+    if extension not in ("csv", "xlsx"):
+        raise Http404("No such download.")
+    return extension
+
+
+@login_required
+@require_GET
+def metric_download(request, code, metric, extension):
+    """CSV or XLSX of the metric page as the user sees it for the same filters."""
+    extension = _download(extension)
+    org = _org(request, code)
+    definition = _metric(metric)
+    months = selectors.available_months(org)
+    form, filters = _filters(request, months)
+    detail = selectors.metric_detail_for(request.user, org, definition, filters, months)
+    return exports.metric_download(
+        detail, extension, profession_name=_profession_name(form, filters)
+    )
+
+
+@login_required
+@require_GET
+def diversity_download(request, code, extension):
+    extension = _download(extension)
+    org = _org(request, code)
+    months = selectors.available_months(org)
+    form, filters = _filters(request, months, with_band_group=False)
+    data = selectors.diversity_for(request.user, org, filters, months)
+    return exports.diversity_download(
+        data, extension, profession_name=_profession_name(form, filters)
+    )
+
+
+@login_required
+@require_GET
+def supply_download(request, code, extension):
+    extension = _download(extension)
+    org = _org(request, code)
+    months = selectors.available_months(org)
+    _, filters = _filters(request, months, with_profession=False, with_band_group=False)
+    data = selectors.supply_for(request.user, org, filters, months)
+    return exports.supply_download(data, extension)
+
+
 def board_report_context(user, org, params) -> dict:
     """What the board report shows for ``user`` and the filters in ``params`` (a QueryDict):
     the page and the PDF task share it."""

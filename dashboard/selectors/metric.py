@@ -98,18 +98,18 @@ class MetricDetail:
 
 
 def _rank(rows: list[PeerRow], direction: str) -> None:
-    """Competition ranking (1 = best) by the true values, suppressed ones included."""
-    valued = [r for r in rows if r.current is not None and r.current.value is not None]
+    """Competition ranking (1 = best) among the figures the viewer may see: a figure suppressed
+    for the viewer gets no rank and takes no place, so its position cannot reveal its value."""
+    valued = [r for r in rows if not r.figure.suppressed and r.figure.value is not None]
     if direction not in ("higher", "lower"):
         return
     reverse = direction == "higher"
-    ordered = sorted(valued, key=lambda r: r.current.value, reverse=reverse)
-    for row in ordered:
+    for row in valued:
         better = sum(
             1
-            for other in ordered
-            if (other.current.value > row.current.value) == reverse
-            and other.current.value != row.current.value
+            for other in valued
+            if other.figure.value != row.figure.value
+            and (other.figure.value > row.figure.value) == reverse
         )
         row.rank = better + 1
 
@@ -144,15 +144,15 @@ def metric_detail_for(
         )
     if row.result is not None:
         for i, (m, point) in enumerate(zip(row.months, row.result.points, strict=True)):
-            figure = row.series[i]
+            # as the viewer may see it: a hidden month says "fewer than 5", not "No data"
+            figure = shown(row.stored.get(m), user, owner=org)
             change = row.change_points.get(i)
             table.append(
                 {
                     "month": m,
                     "change_point": change[1] if change else "",
-                    "value": display(metric, Shown(figure, False))
-                    if figure is not None
-                    else "No data",
+                    "figure": figure,
+                    "value": display(metric, figure),
                     "special": charts.point_words(point, row.result.trend_length)
                     if point.value is not None
                     else "",

@@ -40,4 +40,32 @@ CASES = (
         )
         for level in LEVELS
     ]
+    + [
+        ScopedURL(
+            name,
+            "viewer",
+            level=level,
+            build=lambda org, make_user, extension=extension: {
+                "code": org.code,
+                "extension": extension,
+            },
+        )
+        for name in ("dashboard:diversity_download", "dashboard:supply_download")
+        for extension in ("csv", "xlsx")
+        for level in LEVELS
+    ]
+    + [
+        ScopedURL(
+            "dashboard:metric_download",
+            "viewer",
+            level=level,
+            build=lambda org, make_user, extension=extension: {
+                "code": org.code,
+                "metric": "sickness_absence_rate",
+                "extension": extension,
+            },
+        )
+        for extension in ("csv", "xlsx")
+        for level in LEVELS
+    ]
 )
