@@ -13,7 +13,7 @@ workforce statistics closely enough to make the Quality Dashboard look like the 
 - sickness absence about 4-5% of available days, higher in winter;
 - vacancy about 8-10% (funded FTE set per provider x profession x band above the starting in-post
   FTE, plus the gap while leavers are replaced);
-- ethnic minority share falling with band as seed 001 reports (about 20% at band 5, 8% at 8c,
+- ethnic minority share by band as seed 001 reports it (about 20% at band 5, 8% at 8c,
   12% at 8d, 17% at band 9, 13% overall), varying by profession and higher in London;
 - small professions really small (therapeutic radiographers, prosthetists and orthotists,
   orthoptists, arts therapists, osteopaths); paramedics mostly at ambulance services;
