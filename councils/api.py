@@ -6,6 +6,7 @@ from django.db.models.functions import Length, Substr
 from rest_framework import serializers
 
 from ahpportal.api.conditional import organisations_version
+from ahpportal.api.filters import organisation_code_filter
 from ahpportal.api.schema import documented
 from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 
@@ -43,7 +44,7 @@ def resolve_organisation(request, code: str, action: str = "analyse") -> Organis
 
 def organisation_filter(method: str = "filter_organisation") -> django_filters.CharFilter:
     """The ``organisation`` filter of a list: a code in the caller's scope (404 otherwise)."""
-    return django_filters.CharFilter(
+    return organisation_code_filter(
         method=method,
         help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
         "everything below it.",
@@ -66,11 +67,11 @@ def level_filter(field_name: str | None = None) -> django_filters.ChoiceFilter:
 
 class OrganisationFilter(django_filters.FilterSet):
     level = level_filter()
-    parent = django_filters.CharFilter(
+    parent = organisation_code_filter(
         method="filter_parent",
         help_text="Code of an organisation in your scope: only its direct children.",
     )
-    within = django_filters.CharFilter(
+    within = organisation_code_filter(
         method="filter_within",
         help_text="Code of an organisation in your scope: it and everything below it.",
     )

@@ -73,6 +73,14 @@ class ProblemAutoSchema(AutoSchema):
             responses[code] = response
         return responses
 
+    def _resolve_path_parameters(self, variables):
+        """Path ids are whole numbers from 1 (anything else matches no row: 404)."""
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "integer":
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
     def _get_paginator(self):
         """The paginator, told which path it documents (its examples of ``next`` link there)."""
         paginator = super()._get_paginator()
