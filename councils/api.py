@@ -6,7 +6,7 @@ from django.db.models.functions import Length, Substr
 from rest_framework import serializers
 
 from ahpportal.api.conditional import organisations_version
-from ahpportal.api.filters import organisation_code_filter
+from ahpportal.api.filters import BooleanFilter, organisation_code_filter
 from ahpportal.api.schema import documented
 from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 
@@ -51,11 +51,9 @@ def organisation_filter(method: str = "filter_organisation") -> django_filters.C
     )
 
 
-def subtree_filter(method: str = "filter_subtree") -> django_filters.BooleanFilter:
+def subtree_filter(method: str = "filter_subtree") -> BooleanFilter:
     """The ``subtree`` filter that goes with :func:`organisation_filter`."""
-    return django_filters.BooleanFilter(
-        method=method, help_text="With organisation: include everything below it."
-    )
+    return BooleanFilter(method=method, help_text="With organisation: include everything below it.")
 
 
 def level_filter(field_name: str | None = None) -> django_filters.ChoiceFilter:

@@ -5,6 +5,7 @@ the schema and the server cannot disagree."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 
@@ -74,3 +75,30 @@ def organisation_code_filter(**kwargs) -> PatternFilter:
         message="Enter an organisation code: letters, digits and hyphens.",
         **kwargs,
     )
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``true`` or ``false`` (also ``1``/``0``, any case); anything else is refused, where
+    django-filter's boolean would quietly ignore it."""
+
+    widget = forms.TextInput
+    values = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.values[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError("Enter true or false.", code="invalid") from None
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A boolean filter that refuses (400) a value other than true or false."""
+
+    field_class = StrictBooleanField

@@ -69,3 +69,27 @@ def test_an_unknown_format_is_a_400_before_authentication(db):
 def test_the_schema_names_its_own_formats(db):
     body = assert_problem(APIClient().get("/api/v1/schema/", {"format": "xml"}), 400)
     assert "json" in body["detail"] and "yaml" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"subtree": "maybe"}, "subtree"),
+        ({"month_from": "2025-3"}, "month_from"),
+        ({"month_to": "2025-03-01"}, "month_to"),
+        ({"organisation": "Q F7"}, "organisation"),
+        ({"organisation": "Q" * 21}, "organisation"),
+        ({"metric": "appraisal_rate, vacancy_rate"}, "metric"),
+        ({"band_group": "band_1"}, "band_group"),
+    ],
+)
+def test_what_the_schema_forbids_is_a_400_naming_the_field(token_for, tree, params, field):
+    client = token_for("analyst", tree["QF7"])
+    body = assert_problem(client.get("/api/v1/metric-values/", params), 400)
+    assert [e["field"] for e in body["errors"]] == [field]
+
+
+def test_an_empty_filter_is_no_filter_as_the_schema_says(token_for, tree):
+    client = token_for("analyst", tree["QF7"])
+    params = {"organisation": "", "subtree": "", "month_from": "", "format": ""}
+    assert client.get("/api/v1/metric-values/", params).status_code == 200
