@@ -224,6 +224,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "ahpportal.api.negotiation.ProblemContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "ahpportal.api.pagination.CursorPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "ahpportal.api.exceptions.problem_exception_handler",

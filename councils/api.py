@@ -6,6 +6,7 @@ from django.db.models.functions import Length, Substr
 from rest_framework import serializers
 
 from ahpportal.api.conditional import organisations_version
+from ahpportal.api.filters import BooleanFilter, organisation_code_filter
 from ahpportal.api.schema import documented
 from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
 
@@ -43,18 +44,16 @@ def resolve_organisation(request, code: str, action: str = "analyse") -> Organis
 
 def organisation_filter(method: str = "filter_organisation") -> django_filters.CharFilter:
     """The ``organisation`` filter of a list: a code in the caller's scope (404 otherwise)."""
-    return django_filters.CharFilter(
+    return organisation_code_filter(
         method=method,
         help_text="Organisation code in your scope (404 otherwise). With subtree=true, also "
         "everything below it.",
     )
 
 
-def subtree_filter(method: str = "filter_subtree") -> django_filters.BooleanFilter:
+def subtree_filter(method: str = "filter_subtree") -> BooleanFilter:
     """The ``subtree`` filter that goes with :func:`organisation_filter`."""
-    return django_filters.BooleanFilter(
-        method=method, help_text="With organisation: include everything below it."
-    )
+    return BooleanFilter(method=method, help_text="With organisation: include everything below it.")
 
 
 def level_filter(field_name: str | None = None) -> django_filters.ChoiceFilter:
@@ -66,11 +65,11 @@ def level_filter(field_name: str | None = None) -> django_filters.ChoiceFilter:
 
 class OrganisationFilter(django_filters.FilterSet):
     level = level_filter()
-    parent = django_filters.CharFilter(
+    parent = organisation_code_filter(
         method="filter_parent",
         help_text="Code of an organisation in your scope: only its direct children.",
     )
-    within = django_filters.CharFilter(
+    within = organisation_code_filter(
         method="filter_within",
         help_text="Code of an organisation in your scope: it and everything below it.",
     )

@@ -39,6 +39,19 @@ class CursorPagination(pagination.CursorPagination):
         links["previous"]["example"] = None
         return response_schema
 
+    def get_schema_operation_parameters(self, view):
+        """DRF's parameters, with the limits :meth:`get_page_size` enforces."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
+        return parameters
+
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:

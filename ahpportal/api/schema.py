@@ -42,6 +42,12 @@ class ProblemSerializer(serializers.Serializer):
     retry_after = serializers.IntegerField(required=False, help_text="For 429: seconds to wait.")
 
 
+def _allow_empty(parameter: dict) -> dict:
+    if parameter.get("in") == OpenApiParameter.QUERY:
+        parameter["allowEmptyValue"] = True
+    return parameter
+
+
 class ProblemAutoSchema(AutoSchema):
     """Every operation documents its problem responses (401, 404, 429; 400 where it takes input)."""
 
@@ -52,8 +58,10 @@ class ProblemAutoSchema(AutoSchema):
             "404": "Not found, or not in your scope.",
             "429": "Too many requests for this token; see Retry-After.",
         }
-        if self._is_list_view() or self.method != "GET" or self.get_filter_backends():
-            problem_codes["400"] = "A filter or input is not valid; `errors` names each field."
+        # every operation takes ``format`` (an unknown one is a 400), lists their filters too
+        problem_codes["400"] = (
+            "A filter, input or `format` is not valid; `errors` names each field."
+        )
         if self.method != "GET":
             problem_codes["403"] = "You may not do this here."
         for code, description in problem_codes.items():
@@ -72,6 +80,22 @@ class ProblemAutoSchema(AutoSchema):
                 }
             responses[code] = response
         return responses
+
+    def _get_filter_parameters(self):
+        """Filters take an empty value as no filter (django-filter), and the schema says so."""
+        return [_allow_empty(p) for p in super()._get_filter_parameters()]
+
+    def _get_format_parameters(self):
+        """``format``: one of the renderers' formats; empty is the default (JSON)."""
+        return [_allow_empty(p) for p in super()._get_format_parameters()]
+
+    def _resolve_path_parameters(self, variables):
+        """Path ids are whole numbers from 1 (anything else matches no row: 404)."""
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "integer":
+                parameter["schema"]["minimum"] = 1
+        return parameters
 
     def _get_paginator(self):
         """The paginator, told which path it documents (its examples of ``next`` link there)."""

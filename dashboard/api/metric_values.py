@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, serializers
 
 from ahpportal.api.conditional import organisations_version
+from ahpportal.api.filters import PatternFilter, codes_pattern, month_filter
 from ahpportal.api.renderers import csv_response
 from ahpportal.api.schema import documented, response_example
 from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
@@ -32,6 +33,10 @@ from .examples import BAND_LONG_EXAMPLE, LONG_EXAMPLE, PROVIDER_LONG_EXAMPLE, WI
 # --- metric values -------------------------------------------------------------------------
 
 METRIC_CODES = [m.code for m in catalogue.CATALOGUE]
+#: ``band_group`` of metric values: band groups separated by commas, or "*" for every one
+BAND_GROUP_PATTERN = (
+    rf"^(\*|{codes_pattern([*catalogue.BAND_GROUPS, *catalogue.SINGLE_BANDS]).strip('^$')})$"
+)
 ANY = "*"
 
 
@@ -63,8 +68,12 @@ def _profession_codes() -> list[str]:
 
 def metric_filter(method: str, default: str = "") -> django_filters.CharFilter:
     """The ``metric`` filter of metric values and SPC verdicts (``default`` says what none is)."""
-    return django_filters.CharFilter(
-        method=method, help_text=f"Metric code, or several separated by commas{default}."
+    return PatternFilter(
+        method=method,
+        pattern=codes_pattern(METRIC_CODES),
+        message="Unknown metric %(value)s; give metric codes separated by commas (see the "
+        "definitions).",
+        help_text=f"Metric code, or several separated by commas{default}.",
     )
 
 
@@ -89,17 +98,17 @@ class MetricValueFilter(django_filters.FilterSet):
         method="filter_profession",
         help_text='Profession code(s), comma-separated; default "all"; "*" for every one.',
     )
-    band_group = django_filters.CharFilter(
+    band_group = PatternFilter(
         method="filter_band_group",
+        pattern=BAND_GROUP_PATTERN,
+        message="Unknown band_group %(value)s; give band groups separated by commas, or *.",
         help_text='"all" (default), "support" (bands 2-4), "registered" (5-9), a single band '
         '("band_2" ... "band_9", with profession "all"), comma-separated, or "*".',
     )
-    month_from = django_filters.CharFilter(
+    month_from = month_filter(
         method="filter_month_from", help_text="First month, YYYY-MM (inclusive)."
     )
-    month_to = django_filters.CharFilter(
-        method="filter_month_to", help_text="Last month, YYYY-MM (inclusive)."
-    )
+    month_to = month_filter(method="filter_month_to", help_text="Last month, YYYY-MM (inclusive).")
 
     class Meta:
         model = MetricValue

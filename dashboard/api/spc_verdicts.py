@@ -12,6 +12,7 @@ from django_filters.utils import translate_validation
 from rest_framework import exceptions, serializers
 
 from ahpportal.api.conditional import organisations_version, rows_version
+from ahpportal.api.filters import month_filter
 from ahpportal.api.pagination import CursorPagination
 from ahpportal.api.schema import documented
 from ahpportal.api.viewsets import ScopedListMixin, ScopedViewSet
@@ -133,7 +134,7 @@ class SpcVerdictFilter(django_filters.FilterSet):
         help_text='"all" (default), "support" (bands 2-4), "registered" (5-9), or a single band '
         '("band_2" ... "band_9"; stored for the diversity metrics, with profession "all").',
     )
-    month_to = django_filters.CharFilter(
+    month_to = month_filter(
         method="filter_series",
         help_text="Last month of the series, YYYY-MM (default: the latest stored).",
     )

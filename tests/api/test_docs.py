@@ -167,3 +167,27 @@ def test_list_examples_are_pages_of_rows(served_schema):
         for _, _, _, value in _success_examples(served_schema["paths"]["/api/v1/metrics/"]["get"])
     ]
     assert isinstance(definitions, list) and definitions[0]["code"] == "sickness_absence_rate"
+
+
+def test_the_schema_states_the_limits_the_api_enforces(client, db):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+
+    def parameter(path, name):
+        (found,) = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name]
+        return found
+
+    assert parameter("/api/v1/metric-values/", "page_size")["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000,
+        "default": 100,
+    }
+    assert parameter("/api/v1/metric-values/{id}/", "id")["schema"]["minimum"] == 1
+    month = parameter("/api/v1/metric-values/", "month_from")["schema"]["pattern"]
+    assert month == r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+    organisation = parameter("/api/v1/metric-values/", "organisation")["schema"]
+    assert organisation["maxLength"] == 20 and organisation["pattern"]
+    assert "appraisal_rate" in parameter("/api/v1/metric-values/", "metric")["schema"]["pattern"]
+    assert parameter("/api/v1/readiness-answers/", "cycle")["schema"]["type"] == "integer"
+    assert parameter("/api/v1/organisations/", "format")["schema"]["enum"] == ["csv", "json"]
+    assert "400" in schema["paths"]["/api/v1/organisations/{code}/"]["get"]["responses"]
