@@ -46,6 +46,7 @@ NOT_ORGANISATION_SCOPED = {
     "api-root": "links to the API's resources; no data",
     "api-schema": "the OpenAPI schema; no data",
     "api-docs": "interactive API documentation; no data",
+    "api-reference": "the API reference, from the OpenAPI schema; no data",
     "api-redoc": "API documentation; no data",
     "api-metric-list": "the metric catalogue (code, not organisation data)",
     "api-metric-detail": "the metric catalogue (code, not organisation data)",

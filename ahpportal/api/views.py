@@ -17,12 +17,14 @@ from .schema import EXAMPLE_ORIGIN, response_example
 
 class ApiRootSerializer(serializers.Serializer):
     resources = serializers.DictField(child=serializers.URLField())
+    reference = serializers.URLField()
     docs = serializers.URLField()
     schema = serializers.URLField()
 
 
 ROOT_EXAMPLE = {
     "resources": {r.key: f"{EXAMPLE_ORIGIN}/api/v1/{r.prefix}/" for r in RESOURCES},
+    "reference": f"{EXAMPLE_ORIGIN}/api/v1/reference/",
     "docs": f"{EXAMPLE_ORIGIN}/api/v1/docs/",
     "schema": f"{EXAMPLE_ORIGIN}/api/v1/schema/",
 }
@@ -30,7 +32,9 @@ ROOT_EXAMPLE = {
 
 @extend_schema(
     summary="The API's resources",
-    description="Links to each resource, the schema and the interactive documentation.",
+    description=(
+        "Links to each resource, the schema, the API reference and the interactive documentation."
+    ),
     responses=ApiRootSerializer,
     examples=[response_example("The resources", ROOT_EXAMPLE)],
 )
@@ -42,6 +46,7 @@ def api_root(request):
     return Response(
         {
             "resources": {r.key: link(r.list_name) for r in RESOURCES},
+            "reference": link("api-reference"),
             "docs": link("api-docs"),
             "schema": link("api-schema"),
         }
@@ -51,4 +56,4 @@ def api_root(request):
 @csrf_exempt  # it writes nothing; a POST to an unknown URL is a 404 problem, not a CSRF page
 def not_found(request, *args, **kwargs):
     """Any unknown URL under /api/v1/ as a problem, not an HTML page."""
-    return problem_response(404, "There is no such API endpoint; see /api/v1/docs/.")
+    return problem_response(404, "There is no such API endpoint; see /api/v1/reference/.")
