@@ -97,7 +97,7 @@ def login(page):
         page.goto("/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
 
     return do_login

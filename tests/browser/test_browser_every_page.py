@@ -72,7 +72,7 @@ def _sign_in(page, email):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     if page.locator("input[name=code]").count():  # two-factor (organisation admins)
         page.locator("input[name=code]").fill(current_totp_code())

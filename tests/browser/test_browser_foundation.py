@@ -52,7 +52,7 @@ def test_admin_signs_in_with_totp_and_invites(page, login, axe, tree, make_user)
     make_user("org_admin", tree["QF7"], email="admin@syb.test")
     login("admin@syb.test")
     page.get_by_label("Code", exact=True).fill(current_totp_code())
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Your organisations")).to_be_visible()
 
     page.goto(f"/org/{tree['QF7'].code}/people/")

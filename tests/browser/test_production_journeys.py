@@ -42,10 +42,10 @@ def sign_in(page, email, *, totp=False):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     if totp:
         page.get_by_label("Code", exact=True).fill(current_totp_code())
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Your organisations")).to_be_visible()
 
 
