@@ -286,7 +286,7 @@ def _flush(spec: Dataset, pending: list[dict], outcome: Outcome, *, write: bool)
 
 
 # A staff record counts in figures from its start month to 11 months after its end month: in
-# post until it ends, then in the 12-month turnover window (dashboard.compute, STAFF). Its
+# post until it ends, then in the 12-month turnover window (dashboard.compute_datasets, STAFF). Its
 # staff-month records count in their own months (STAFF_MONTH joins them to the person).
 TURNOVER_WINDOW_MONTHS = 12
 # Staff fields that no figure reads: a change to them alone touches nothing.

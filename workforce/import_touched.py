@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from dashboard import compute
+from dashboard import compute_months
 from dashboard.services import request_recompute
 
 from .datasets import Dataset
@@ -38,13 +38,13 @@ def _touched(spec: Dataset, ctx: Context, outcome: Outcome) -> dict:
     year's months; for a staff change, every month in which any version of the person (before
     and after) counts, from the start month to 11 months after the end month (the turnover
     window), and the months of their staff-month records. Staff and survey months are bounded
-    by the store's month range (``dashboard.compute.months_with_data``, which those datasets do
-    not move), the range every recompute writes."""
+    by the store's month range (``dashboard.compute_months.months_with_data``, which those
+    datasets do not move), the range every recompute writes."""
     by_provider: dict[int, list[dt.date]] = {}
     for provider_id, months in outcome.months.items():
         by_provider[provider_id] = sorted(months)
     if outcome.years or outcome.staff_spans or outcome.staff_changed:
-        in_range = compute.months_with_data()
+        in_range = compute_months.months_with_data()
         for provider_id, years in outcome.years.items():
             by_provider[provider_id] = [m for m in in_range if m.year in years]
         touched: dict[int, set[dt.date]] = defaultdict(set)
