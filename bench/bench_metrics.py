@@ -54,12 +54,12 @@ def _flag(text: str) -> bool:
 def _load(connection) -> None:
     """Load the England files into the workforce tables (COPY on PostgreSQL)."""
     from councils.models import Organisation
-    from workforce import synthetic
+    from workforce import synthetic_tree
     from workforce.datasets import DATASETS
     from workforce.models import Profession, Staff
 
     start = time.perf_counter()
-    synthetic.ensure_england_providers()
+    synthetic_tree.ensure_england_providers()
     orgs = dict(Organisation.objects.filter(level="provider").values_list("code", "pk"))
     professions = dict(Profession.objects.values_list("code", "pk"))
 
