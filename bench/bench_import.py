@@ -50,7 +50,12 @@ def _ensure_files() -> dict:
         "seed": SEED,
         "staff": STAFF_ROWS,
         "end_month": synthetic.DEFAULT_END_MONTH.isoformat(),
-        "generator": hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest(),
+        "generator": hashlib.sha256(
+            b"".join(
+                p.read_bytes()
+                for p in sorted(Path(synthetic.__file__).parent.glob("synthetic*.py"))
+            )
+        ).hexdigest(),
     }
     if marker.exists() and json.loads(marker.read_text()).get("params") == params:
         return json.loads(marker.read_text())["counts"]
@@ -143,18 +148,18 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from workforce import synthetic
+    from workforce import synthetic_tree
     from workforce.models import Staff, StaffMonth
 
     db = settings.DATABASES["default"]
     print(f"Database: {connection.vendor} ({db['ENGINE']}, {db.get('NAME')})", flush=True)
-    providers = synthetic.ensure_england_providers()
+    providers = synthetic_tree.ensure_england_providers()
     counts = _ensure_files()
     months_env = os.environ.get("BENCH_STAFF_MONTH_MONTHS", "6")
     months = None if months_env == "all" else int(months_env)
     month_path, month_rows, month_count = _staff_month_subset(months)
 
-    codes = [p.code for p in synthetic.england_plan()[1]]
+    codes = [p.code for p in synthetic_tree.england_plan()[1]]
     existing = Staff.objects.filter(provider__code__in=codes).exists()
     if existing and os.environ.get("BENCH_RESET") == "1":
         StaffMonth.objects.filter(provider__code__in=codes).delete()

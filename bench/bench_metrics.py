@@ -54,12 +54,12 @@ def _flag(text: str) -> bool:
 def _load(connection) -> None:
     """Load the England files into the workforce tables (COPY on PostgreSQL)."""
     from councils.models import Organisation
-    from workforce import synthetic
+    from workforce import synthetic_tree
     from workforce.datasets import DATASETS
     from workforce.models import Profession, Staff
 
     start = time.perf_counter()
-    synthetic.ensure_england_providers()
+    synthetic_tree.ensure_england_providers()
     orgs = dict(Organisation.objects.filter(level="provider").values_list("code", "pk"))
     professions = dict(Profession.objects.values_list("code", "pk"))
 
@@ -150,9 +150,9 @@ def _floors(months) -> tuple[float, float]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from dashboard import compute
+    from dashboard import compute, compute_months
 
-    months_cte, month_params = compute._months_cte(months)
+    months_cte, month_params = compute_months._months_cte(months)
     computed_at = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -181,7 +181,7 @@ def _floors(months) -> tuple[float, float]:
 def main() -> None:
     from django.db import connection
 
-    from dashboard import compute, services
+    from dashboard import compute_months, services
     from dashboard.models import MetricValue, RecomputeRun
     from workforce.models import Activity, Staff, StaffMonth
 
@@ -195,7 +195,7 @@ def main() -> None:
             return
         _ensure_files()
         _load(connection)
-    months = compute.months_with_data()
+    months = compute_months.months_with_data()
     print(
         f"Data: {Staff.objects.count():,} staff, {StaffMonth.objects.count():,} staff months, "
         f"{len(months)} months ({months[0]:%Y-%m} to {months[-1]:%Y-%m})",

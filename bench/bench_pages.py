@@ -34,7 +34,7 @@ LATEST = dt.date(2025, 12, 1)
 
 
 def _ensure_tree() -> None:
-    from workforce.synthetic import ensure_england_providers
+    from workforce.synthetic_tree import ensure_england_providers
 
     ensure_england_providers()
 

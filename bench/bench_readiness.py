@@ -54,7 +54,7 @@ def main() -> None:
     from councils.models import Membership, Organisation, User
     from readiness import services
     from readiness.models import Answer, Section, Status, Submission, Transition
-    from workforce.synthetic import ensure_england_providers
+    from workforce.synthetic_tree import ensure_england_providers
 
     ensure_england_providers()
     try:

@@ -24,7 +24,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from ahpportal.months import month_start
 from councils.models import Organisation
 
-from . import compute
+from . import compute, compute_months
 from . import metrics as catalogue
 from .models import ChangePoint, RecomputeRun, Target
 
@@ -68,7 +68,7 @@ def request_recompute(
     ids = None if provider_ids is None else sorted({int(pk) for pk in provider_ids})
     if organisation is None:
         organisation = Organisation.get_first_root_node() if ids is None else _root_of(ids)
-    added, dropped = compute.range_changes(compute.months_with_data())
+    added, dropped = compute_months.range_changes(compute_months.months_with_data())
     run = RecomputeRun.objects.create(
         organisation=organisation,
         kind=kind,
@@ -194,11 +194,11 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
 
 def _replace_figures(run: RecomputeRun) -> int:
     """The run's work, inside its transaction. Every run works over the month range of
-    :func:`compute.months_with_data` as the data stands now, the same range a full run writes:
-    an incremental run first keeps the store to that range (months the range lost are dropped,
-    months it gained are computed for every organisation), then replaces what its import
-    changed (each provider's own months, and the organisations above it)."""
-    in_range = compute.months_with_data()
+    :func:`compute_months.months_with_data` as the data stands now, the same range a full run
+    writes: an incremental run first keeps the store to that range (months the range lost are
+    dropped, months it gained are computed for every organisation), then replaces what its
+    import changed (each provider's own months, and the organisations above it)."""
+    in_range = compute_months.months_with_data()
     computed_at = timezone.now()
     if run.kind == RecomputeRun.Kind.FULL:
         return compute.compute(

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from councils import selectors as council_selectors
 from councils.scoping import scope_roots
 
-from . import selectors, services
+from . import import_errors, selectors, services
 from .csv_safety import stream_safe_csv
 from .datasets import DATASETS
 from .file_templates import guidance, template_csv, template_xlsx
@@ -125,7 +125,7 @@ def run_errors_csv(request, code, pk):
     org = council_selectors.organisation_for(request.user, code, "import")
     run = selectors.run_for(request.user, org, pk)
     response = StreamingHttpResponse(
-        stream_safe_csv(services.error_rows(run), services.ERROR_HEADER),
+        stream_safe_csv(import_errors.error_rows(run), import_errors.ERROR_HEADER),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'

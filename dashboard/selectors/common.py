@@ -15,7 +15,7 @@ from councils.models import Organisation
 from .. import charts, spc
 from .. import metrics as catalogue
 from .. import targets as targets_module
-from ..compute import SUBMITTED_METRICS
+from ..compute_datasets import SUBMITTED_METRICS
 from ..metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
 from ..models import ChangePoint, MetricValue, RecomputeRun
 from ..series import spc_annual_series, spc_series, window

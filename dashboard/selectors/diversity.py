@@ -139,8 +139,9 @@ def diversity_for(
     share, and disability declaration (declared share, disabled share) by band, for ``org``
     at ``filters.month`` (one query).
 
-    Single bands are stored for all professions together only (dashboard.compute.STAFF_BANDS);
-    with a profession chosen, that profession's band groups are shown instead."""
+    Single bands are stored for all professions together only
+    (dashboard.compute_datasets.STAFF_BANDS); with a profession chosen, that profession's band
+    groups are shown instead."""
     if months is None:
         months = available_months(org)
     month = resolve_month(filters, months)

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from dashboard import compute, services
+from dashboard import compute, compute_datasets, services
 from dashboard.models import MetricValue, RecomputeRun
 from tests.dashboard.conftest import MARCH, store_snapshot
 
@@ -86,7 +86,7 @@ def test_a_full_run_swaps_in_the_same_figures_with_the_same_schema(two_months):
 def test_a_full_run_that_fails_leaves_the_old_table_and_figures(two_months):
     services.recompute_all()
     before, schema = store_snapshot(), _schema()
-    broken = compute.Dataset(
+    broken = compute_datasets.Dataset(
         name="broken",
         base="SELECT no_such_column FROM councils_organisation",
         columns=(),

@@ -9,7 +9,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dashboard import compute
+from dashboard import compute_months
 from dashboard import metrics as catalogue
 from dashboard import services as dashboard_services
 from dashboard.models import MetricValue, RecomputeRun
@@ -141,7 +141,7 @@ def assert_store_is_a_full_recompute():
     after_imports = store_snapshot()
     assert after_imports, "the imports wrote no figures"
     monthly = {key[1] for key in after_imports if key[2] not in catalogue.ANNUAL_CODES}
-    assert sorted(monthly) == compute.months_with_data()
+    assert sorted(monthly) == compute_months.months_with_data()
     dashboard_services.recompute_all()
     full = store_snapshot()
     missing = full.keys() - after_imports.keys()
@@ -186,7 +186,7 @@ def test_a_corrected_staff_file_recomputes_every_month_it_changes(tree):
     for name in ISSUE_ORDER[:-1]:
         import_and_recompute(tree, name)
     run = import_and_recompute(tree, "staff Doncaster corrected")
-    in_range = [m.isoformat() for m in compute.months_with_data()]
+    in_range = [m.isoformat() for m in compute_months.months_with_data()]
     assert in_range[0] == "2024-12-01" and in_range[-1] == "2025-05-01"
     # A's band and D's contract change every month in range; C's end date, E's start date too
     assert run.touched["by_provider"] == {

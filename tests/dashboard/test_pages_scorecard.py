@@ -221,12 +221,14 @@ def test_it_opens_on_the_latest_month_most_providers_submitted_and_says_why(
 ):
     """Staff-record figures exist for every month; July has nothing else yet, and August has
     activity from only one of three providers."""
-    from dashboard import compute
+    from dashboard import compute_datasets
     from dashboard import metrics as catalogue
     from tests.dashboard.pages_data import make_values
 
     staff_only = [
-        m for m in catalogue.CATALOGUE if m.code not in compute.SUBMITTED_METRICS and not m.by_band
+        m
+        for m in catalogue.CATALOGUE
+        if m.code not in compute_datasets.SUBMITTED_METRICS and not m.by_band
     ]
     july, august = dt.date(2025, 7, 1), dt.date(2025, 8, 1)
     for month in (july, august):
@@ -253,11 +255,13 @@ def test_it_opens_on_the_latest_month_most_providers_submitted_and_says_why(
 
 
 def test_with_only_staff_records_it_opens_on_the_latest_month_and_says_so(tree, client_for):
-    from dashboard import compute
+    from dashboard import compute_datasets
     from dashboard import metrics as catalogue
     from tests.dashboard.pages_data import make_values
 
-    staff_only = [m for m in catalogue.CATALOGUE if m.code not in compute.SUBMITTED_METRICS]
+    staff_only = [
+        m for m in catalogue.CATALOGUE if m.code not in compute_datasets.SUBMITTED_METRICS
+    ]
     make_values([tree["RP5"]], metrics=staff_only, months=3)
     page = client_for("viewer", tree["RP5"]).get(_url("dashboard:scorecard", tree["RP5"]))
     page = page.content.decode()

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from dashboard import services as dashboard_services
 from dashboard.models import RecomputeRun
 from tests.workforce.conftest import csv_bytes, errors_of, good_row
-from workforce import services
+from workforce import import_rows, import_touched, services
 from workforce.models import (
     Activity,
     Establishment,
@@ -33,7 +33,7 @@ MODELS = {
 @pytest.fixture
 def recompute_requests(monkeypatch):
     calls = []
-    monkeypatch.setattr(services, "request_recompute", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(import_touched, "request_recompute", lambda **kwargs: calls.append(kwargs))
     return calls
 
 
@@ -84,7 +84,7 @@ def test_a_file_with_any_bad_row_writes_nothing(run_import):
 
 
 def test_a_failure_mid_file_writes_nothing(run_import, monkeypatch):
-    monkeypatch.setattr(services, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(import_rows, "CHUNK_ROWS", 10)
     calls = {"n": 0}
     original = type(Staff.objects).bulk_create
 
@@ -145,8 +145,8 @@ def test_a_commit_records_and_requests_exactly_what_it_touched(
 
 def test_the_import_is_linked_to_the_dashboard_recompute():
     # A plain import, not a getattr hook: renaming the dashboard's function breaks this test
-    # (and the import of workforce.services) instead of silently stopping recomputes.
-    assert services.request_recompute is dashboard_services.request_recompute
+    # (and the import of workforce.import_touched) instead of silently stopping recomputes.
+    assert import_touched.request_recompute is dashboard_services.request_recompute
 
 
 def test_a_committed_import_queues_a_recompute_run_once_it_commits(

@@ -4,7 +4,7 @@ import io
 import zipfile
 
 from tests.workforce.conftest import csv_bytes, errors_of, good_row, xlsx_bytes
-from workforce import services
+from workforce import import_errors
 from workforce.models import ImportRun, Spend, Staff
 
 
@@ -137,7 +137,7 @@ def test_more_than_a_thousand_errors_are_all_in_the_error_report(run_import):
     rows = [good_row("spend", month=f"2024-{1 + i % 12:02d}", pay_bill="x") for i in range(1500)]
     run = run_import("spend", rows, commit=False)
     assert run.error_count >= 1500
-    assert len(run.errors) == services.ERRORS_KEPT
-    report = list(services.error_rows(run))
+    assert len(run.errors) == import_errors.ERRORS_KEPT
+    report = list(import_errors.error_rows(run))
     assert len(report) == run.error_count
     assert report[-1][0] == "1501"

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from ahpportal.months import month_end
 from councils.models import Level, Organisation
-from workforce import demo, synthetic
+from workforce import demo, synthetic, synthetic_people, synthetic_tree
 from workforce.models import Activity, ImportRun, ImportRunProvider, Staff, StaffMonth, StaffSurvey
 from workforce.synthetic import COLUMNS, DATASETS
 
@@ -89,7 +89,7 @@ def test_each_file_has_exactly_the_upload_columns(demo_dir):
 def test_values_use_the_upload_vocabulary(demo_dir):
     professions = importlib.import_module("workforce.migrations.0002_professions").PROFESSIONS
     staff = rows(demo_dir, "staff")
-    assert {r["band"] for r in staff} <= set(synthetic.BANDS)
+    assert {r["band"] for r in staff} <= set(synthetic_people.BANDS)
     assert {r["contract"] for r in staff} == {"permanent", "fixed_term", "bank"}
     assert {r["ethnic_group"] for r in staff} == {"white", "ethnic_minority", "not_stated"}
     assert {r["disability"] for r in staff} == {"yes", "no", "not_stated"}
@@ -108,7 +108,7 @@ def test_values_use_the_upload_vocabulary(demo_dir):
 
 
 def test_demo_scale_covers_every_syb_provider_for_24_months(demo_dir):
-    syb = {p.code for p in synthetic.syb_providers()}
+    syb = {p.code for p in synthetic_tree.syb_providers()}
     assert syb == {"RFF", "RXG", "RHA", "RP5", "RXE", "RFR", "RHQ", "RCU", "TAH"}
     expected_months = [m.isoformat() for m in synthetic.window_months(date(2026, 10, 1))]
     assert expected_months[0] == "2024-10-01" and expected_months[-1] == "2026-09-01"
@@ -183,7 +183,7 @@ def test_ethnic_minority_share_falls_with_band(demo_staff):
     senior = share({"8c", "8d", "9"})
     assert senior < band_5
     assert 0.14 <= band_5 <= 0.26
-    assert 0.08 <= share(set(synthetic.BANDS)) <= 0.2
+    assert 0.08 <= share(set(synthetic_people.BANDS)) <= 0.2
 
 
 def test_small_professions_are_really_small(demo_staff):
@@ -207,7 +207,7 @@ def test_paramedics_work_mostly_at_ambulance_services(tmp_path):
 
 
 def test_england_plan_has_about_220_providers_in_7_regions_and_42_icss():
-    places, providers = synthetic.england_plan()
+    places, providers = synthetic_tree.england_plan()
     assert 200 <= len(providers) <= 240
     assert len({p.code for p in providers}) == len(providers)
     assert len({p.region_code for p in providers}) == 7
@@ -217,8 +217,8 @@ def test_england_plan_has_about_220_providers_in_7_regions_and_42_icss():
 
 
 def test_ensure_england_providers_builds_the_synthetic_tree(england_tree):
-    count = synthetic.ensure_england_providers()
-    places, providers = synthetic.england_plan()
+    count = synthetic_tree.ensure_england_providers()
+    places, providers = synthetic_tree.england_plan()
     assert count == len(providers)
     assert Organisation.objects.filter(level=Level.ICS).count() == 42
     assert Organisation.objects.filter(level=Level.REGION).count() == 7
@@ -233,10 +233,10 @@ def test_ensure_england_providers_builds_the_synthetic_tree(england_tree):
     # SYB keeps its real providers only.
     syb = Organisation.objects.get(code="QF7")
     syb_providers = Organisation.objects.below(syb).filter(level=Level.PROVIDER)
-    assert {o.code for o in syb_providers} == {p.code for p in synthetic.syb_providers()}
+    assert {o.code for o in syb_providers} == {p.code for p in synthetic_tree.syb_providers()}
     # Running it again changes nothing.
     total = Organisation.objects.count()
-    assert synthetic.ensure_england_providers() == count
+    assert synthetic_tree.ensure_england_providers() == count
     assert Organisation.objects.count() == total
 
 
@@ -286,7 +286,7 @@ def test_the_demo_data_imports_through_the_real_path_with_no_errors(england_tree
     assert all(run.status == ImportRun.Status.COMMITTED for run in runs)
     assert sum(run.error_count for run in runs) == 0
     assert {run.organisation.code for run in runs} == {"QF7"}
-    syb = {p.code for p in synthetic.syb_providers()}
+    syb = {p.code for p in synthetic_tree.syb_providers()}
     assert set(Staff.objects.values_list("provider__code", flat=True).distinct()) == syb
     assert Staff.objects.count() == runs[0].rows_total == runs[0].rows_added
     assert StaffMonth.objects.count() == runs[1].rows_total
@@ -327,7 +327,7 @@ def test_the_demo_data_imports_through_the_real_path_with_no_errors(england_tree
 
 
 def test_england_files_import_for_every_synthetic_provider(england_tree, tmp_path):
-    synthetic.ensure_england_providers()
+    synthetic_tree.ensure_england_providers()
     counts = synthetic.generate(out_dir=tmp_path, scale="england", seed=7, staff=2_500)
     england = Organisation.objects.get(code="ENG")
     runs = synthetic.import_directory(directory=tmp_path, organisation=england)
@@ -336,5 +336,5 @@ def test_england_files_import_for_every_synthetic_provider(england_tree, tmp_pat
     for run in runs:
         totals = run.provider_counts.aggregate(a=Sum("rows_added"), n=Count("pk"))
         assert totals["a"] == run.rows_added and totals["n"] == len(run.touched["provider_ids"])
-    providers = {p.code for p in synthetic.england_plan()[1]}
+    providers = {p.code for p in synthetic_tree.england_plan()[1]}
     assert set(Staff.objects.values_list("provider__code", flat=True).distinct()) == providers

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ahpportal import months
 from councils.models import Organisation, User
 from councils.tree import load_england_tree
-from workforce import synthetic
+from workforce import synthetic, synthetic_tree
 
 
 def _month(value: str) -> date:
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             if uploader is None:
                 raise CommandError(f"No user with email {user}")
         if do_import and scale == "england":
-            providers = synthetic.ensure_england_providers()
+            providers = synthetic_tree.ensure_england_providers()
             self.stdout.write(f"England tree ready: {providers} providers.")
         elif do_import and not Organisation.objects.filter(code="QF7").exists():
             load_england_tree()
