@@ -17,7 +17,7 @@ import requests
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD, current_totp_code
-from tests.browser.conftest import watch_for_csp_violations
+from tests.browser.conftest import fill_date, watch_for_csp_violations
 
 BASE_URL = os.environ.get("PRODUCTION_BASE_URL", "").rstrip("/")
 
@@ -119,8 +119,12 @@ def test_a_data_manager_imports_a_file_through_the_worker(page):
     page.get_by_role("button", name="Check file").click()
     expect(page.get_by_role("heading", name="Check before importing")).to_be_visible()
     page.get_by_role("button", name="Confirm import").click()
-    # Confirmed imports may run on the worker, the page following its progress: wait for it.
-    expect(page.get_by_text(re.compile(r"production-spend\.csv.*3 added"))).to_be_visible(
+    # The confirmed import runs on the worker; the run page follows its progress: wait for it.
+    expect(page.get_by_role("heading", name="Import of production-spend.csv")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Rows written: 3 \(3 added"))).to_be_visible(
+        timeout=120_000
+    )
+    expect(page.get_by_text(re.compile(r"Dashboard recompute: succeeded"))).to_be_visible(
         timeout=120_000
     )
     page.goto("/org/QF7/imports/")
@@ -146,7 +150,7 @@ def test_an_analyst_uses_the_api_with_a_token(page):
     page.goto("/account/")
     page.get_by_role("link", name="API tokens").click()
     page.get_by_label("Name").fill(f"CI {dt.datetime.now():%H%M%S}")
-    page.get_by_label("Expiry date").fill((dt.date.today() + dt.timedelta(days=7)).isoformat())
+    fill_date(page, "Expiry date", dt.date.today() + dt.timedelta(days=7))
     page.get_by_role("button", name="Create token").click()
     secret = page.get_by_role("textbox", name="Your new token").input_value()
     headers = {"Authorization": f"Bearer {secret}"}
