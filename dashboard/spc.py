@@ -136,12 +136,14 @@ _DIRECTIONS: frozenset[str] = frozenset({"higher", "lower", "neither"})
 
 
 def trend_length_setting() -> int:
-    """The trend length in force: ``settings.SPC_TREND_LENGTH``, or 7 without Django."""
-    try:
-        from django.conf import settings
+    """The trend length in force: ``settings.SPC_TREND_LENGTH``, or 7 where the rules run
+    outside a configured Django project (a script importing this module alone)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
+    try:
         return int(getattr(settings, "SPC_TREND_LENGTH", DEFAULT_TREND_LENGTH))
-    except Exception:  # Django not installed or not configured: the package's own default
+    except ImproperlyConfigured:
         return DEFAULT_TREND_LENGTH
 
 
