@@ -201,3 +201,21 @@ def redis_worker():
             yield app
     finally:
         app.conf.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: failed-login and API rate limits counted by one test
+    (in the same xdist process) must not refuse another test's sign-in."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    # Only the in-process cache: the production journeys point CACHE_URL at the Redis database
+    # their server and worker share, which a test must not empty.
+    cache = caches["default"]
+    local = isinstance(cache, LocMemCache)
+    if local:
+        cache.clear()
+    yield
+    if local:
+        cache.clear()
