@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ahpportal.api.schema import documented
-from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from ahpportal.api.viewsets import ScopedReadViewSet, ScopedViewSet
 from councils.api import OrganisationScopedFilter
 from councils.models import Organisation
 from councils.scoping import get_in_scope_or_404
@@ -168,7 +168,7 @@ COMMITTED_RUN_EXAMPLE = {
     lookup=("id", 42),
     detail_rows={"A rejected file": RUN_EXAMPLE},
 )
-class ImportRunViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+class ImportRunViewSet(ScopedReadViewSet):
     queryset = ImportRun.objects.select_related("organisation")
     serializer_class = ImportRunSerializer
     filterset_class = ImportRunFilter

@@ -1,4 +1,4 @@
-"""The six datasets providers upload: their columns, keys and the rule for every cell.
+"""The seven datasets providers upload: their columns, keys and the rule for every cell.
 
 This is the single description of the file formats: the importer validates against it, the
 templates (CSV and XLSX) and the guidance page are generated from it. Column order here is the
@@ -13,32 +13,43 @@ Choices made where the product spec leaves room (documented on the guidance page
 - Flags are ``Y`` or ``N`` (``Yes``/``No`` and any case are accepted).
 - Choice values (contract, ethnic group, disability, profession codes, bands) are case-insensitive;
   a band may be written ``Band 5``.
+- A quarter (placements) is its first month, ``YYYY-MM``: January, April, July or October.
+  Calendar months, so it reads the same for calendar and financial quarters.
+- The staff columns ``age_band``, ``sex``, ``apprenticeship_level``, ``qualification_level`` and
+  ``dcc_sessions`` are optional (files made before they existed import unchanged); a left-out
+  column or a blank cell is recorded as not stated (empty for the level and the sessions), also
+  when the person was stored with a value before.
+- ``dcc_sessions`` needs ``job_plan`` Y and is at most 10 sessions per whole-time equivalent;
+  ``apprenticeship_level`` needs ``apprentice`` Y. T-levels are not an apprenticeship level (T-level
+  students are not employed staff).
 - ``staff_id`` is pseudonymous: a 10-digit number is refused because it looks like an NHS number.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from ahpportal import months
-
+from .cells import BANDS, CellError, make_parser, parse_date, parse_month, parse_quarter
 from .models import (
     Activity,
-    Band,
+    AgeBand,
+    ApprenticeshipLevel,
     Contract,
     Disability,
     Establishment,
     EthnicGroup,
+    Placement,
+    QualificationLevel,
+    Sex,
     Spend,
     Staff,
     StaffMonth,
     StaffSurvey,
 )
 
-BANDS = tuple(Band.values)
+__all__ = ["CellError", "make_parser", "parse_date", "parse_month", "parse_quarter"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class Column:
     above_minimum: bool = False  # strictly greater than minimum
     places: int = 2
     max_length: int = 64
+    default: object = None  # the value of a blank cell or a left-out column (None: none)
 
     @property
     def attname(self) -> str:
@@ -73,13 +85,18 @@ class Column:
         if self.kind == "band":
             return ", ".join(BANDS)
         if self.kind == "choice":
-            return ", ".join(self.choices)
+            return ", ".join(self.choices) + (", or blank" if self.blank_ok else "")
         if self.kind == "flag":
             return "Y or N"
         if self.kind == "date":
             return "Date as YYYY-MM-DD" + (", or blank" if self.blank_ok else "")
         if self.kind == "month":
             return "YYYY-MM (or the first day of the month, YYYY-MM-01)"
+        if self.kind == "quarter":
+            return (
+                "The quarter's first month as YYYY-MM: January, April, July or October "
+                "(2026-04 is April to June 2026)"
+            )
         if self.kind == "year":
             return "Four-digit year"
         if self.kind == "int":
@@ -146,8 +163,42 @@ def _money(name: str, help_text: str, example: str) -> Column:
     return Column(name, "decimal", help_text, example, minimum=_d("0"), maximum=_d("999999999999"))
 
 
+def _optional_choice(name: str, help_text: str, example: str, choices, default: str) -> Column:
+    """A column added after the first release: older files leave it out (then, like a blank
+    cell, it is recorded as ``default``)."""
+    return Column(
+        name,
+        "choice",
+        help_text,
+        example,
+        required=False,
+        blank_ok=True,
+        choices=tuple(choices),
+        default=default,
+    )
+
+
+DCC_PER_FTE = 10  # a full-time job plan has 10 programmed activities (sessions) a week
+
+
 def _staff_checks(values: dict) -> list[tuple[str, str]]:
     problems = []
+    if values.get("apprenticeship_level") and not values.get("apprentice"):
+        problems.append(
+            ("apprenticeship_level", "apprenticeship_level is given but apprentice is N")
+        )
+    dcc = values.get("dcc_sessions")
+    if dcc is not None:
+        if not values.get("job_plan"):
+            problems.append(("dcc_sessions", "dcc_sessions is given but job_plan is N"))
+        elif dcc > values["fte"] * DCC_PER_FTE:
+            problems.append(
+                (
+                    "dcc_sessions",
+                    f"dcc_sessions {dcc} is more than {DCC_PER_FTE} sessions a week per "
+                    f"whole-time equivalent (fte {values['fte']})",
+                )
+            )
     end = values.get("end_date")
     if end is not None and end < values["start_date"]:
         problems.append(("end_date", "end_date is before start_date"))
@@ -233,6 +284,33 @@ STAFF = Dataset(
         _flag("return_to_practice", "Joined through return to practice"),
         _flag("job_plan", "Has an agreed job plan", "Y"),
         _flag("e_rostered", "Rostered in the e-rostering system", "Y"),
+        _optional_choice("age_band", "Age band", "35_44", AgeBand.values, AgeBand.NOT_STATED),
+        _optional_choice("sex", "Sex (as recorded in ESR)", "female", Sex.values, Sex.NOT_STATED),
+        _optional_choice(
+            "apprenticeship_level",
+            "Apprenticeship level; blank if not an apprentice (or level not known)",
+            "",
+            ApprenticeshipLevel.values,
+            "",
+        ),
+        _optional_choice(
+            "qualification_level",
+            "Highest formal qualification level (Regulated Qualifications Framework, 0-8)",
+            "6",
+            QualificationLevel.values,
+            QualificationLevel.NOT_STATED,
+        ),
+        Column(
+            "dcc_sessions",
+            "decimal",
+            "Job-planned direct clinical care sessions a week; blank without a job plan",
+            "7.5",
+            required=False,
+            blank_ok=True,
+            minimum=_d("0"),
+            maximum=_d("15"),
+            places=1,
+        ),
     ),
     file_key=("provider_id", "staff_id"),
     key_columns=("provider_code", "staff_id"),
@@ -252,6 +330,11 @@ STAFF = Dataset(
         "return_to_practice",
         "job_plan",
         "e_rostered",
+        "age_band",
+        "sex",
+        "apprenticeship_level",
+        "qualification_level",
+        "dcc_sessions",
     ),
     checks=_staff_checks,
     month_field=None,
@@ -427,170 +510,33 @@ STAFF_SURVEY = Dataset(
     month_field=None,
 )
 
+_placement_checks = _parts_of_wholes(("filled", "offered"))
+
+PLACEMENTS = Dataset(
+    code="placements",
+    label="Placements",
+    description=(
+        "Student clinical placements offered, requested by education providers and filled, by "
+        "profession and quarter."
+    ),
+    model=Placement,
+    columns=(
+        PROVIDER,
+        PROFESSION,
+        Column("quarter", "quarter", "The quarter, as its first month", "2026-04", field="month"),
+        _count("offered", "Placements the provider offered", "24"),
+        _count("requested", "Placements education providers asked for", "30"),
+        _count("filled", "Of those offered, placements filled by a student", "21"),
+    ),
+    file_key=("provider_id", "profession_id", "month"),
+    key_columns=("provider_code", "profession", "quarter"),
+    db_key=("provider_id", "profession_id", "month"),
+    value_fields=("offered", "requested", "filled"),
+    checks=_placement_checks,
+)
+
 DATASETS: dict[str, Dataset] = {
-    d.code: d for d in (STAFF, STAFF_MONTH, ESTABLISHMENT, ACTIVITY, SPEND, STAFF_SURVEY)
+    d.code: d
+    for d in (STAFF, STAFF_MONTH, ESTABLISHMENT, ACTIVITY, SPEND, STAFF_SURVEY, PLACEMENTS)
 }
 DATASET_CHOICES = [(d.code, d.label) for d in DATASETS.values()]
-
-
-# --- cell parsers -----------------------------------------------------------------------------
-
-
-class CellError(ValueError):
-    """A cell's value is not allowed; the message is the reason shown to the user."""
-
-
-def parse_date(text: str) -> dt.date:
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise CellError(f"'{text}' is not a date as YYYY-MM-DD")
-    try:
-        return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
-    except ValueError:
-        raise CellError(f"'{text}' is not a real date") from None
-
-
-def parse_month(text: str, latest: dt.date) -> dt.date:
-    try:
-        day = months.parse_month(text)
-    except months.MonthError as error:
-        raise CellError(str(error)) from None
-    if day > latest:
-        raise CellError(f"'{text[:7]}' is in the future")
-    if day.year < 2000:
-        raise CellError(f"'{text[:7]}' is before 2000")
-    return day
-
-
-def make_parser(column: Column, ctx) -> Callable[[str], object]:
-    """A function from the cell's text (stripped, not empty) to its value, raising CellError."""
-    kind = column.kind
-    name = column.name
-    if kind == "provider":
-        providers = ctx.providers
-        scope_name = ctx.organisation.name
-
-        def parse(text):
-            try:
-                return providers[text.upper()]
-            except KeyError:
-                raise CellError(
-                    f"'{text}' is not a provider you can import for under {scope_name}"
-                ) from None
-
-        return parse
-    if kind == "staff_id":
-
-        def parse(text):
-            if len(text) > 64:
-                raise CellError("staff_id is longer than 64 characters")
-            if len(text) == 10 and text.isdigit():
-                raise CellError("staff_id looks like an NHS number; use the pseudonymous staff id")
-            return text
-
-        return parse
-    if kind == "text":
-        limit = column.max_length
-
-        def parse(text):
-            if len(text) > limit:
-                raise CellError(f"{name} is longer than {limit} characters")
-            return text
-
-        return parse
-    if kind == "profession":
-        professions = ctx.professions
-
-        def parse(text):
-            try:
-                return professions[text.lower()]
-            except KeyError:
-                raise CellError(
-                    f"'{text}' is not a profession code (see the template for the "
-                    f"{len(professions)} codes)"
-                ) from None
-
-        return parse
-    if kind == "band":
-        allowed = set(BANDS)
-
-        def parse(text):
-            value = text.lower()
-            if value.startswith("band"):
-                value = value[4:].strip()
-            if value not in allowed:
-                raise CellError(f"'{text}' is not a band (one of {', '.join(BANDS)})")
-            return value
-
-        return parse
-    if kind == "choice":
-        allowed = set(column.choices)
-        listed = ", ".join(column.choices)
-
-        def parse(text):
-            value = text.lower()
-            if value not in allowed:
-                raise CellError(f"'{text}' is not allowed (one of {listed})")
-            return value
-
-        return parse
-    if kind == "flag":
-        flags = {"Y": True, "YES": True, "N": False, "NO": False}
-
-        def parse(text):
-            try:
-                return flags[text.upper()]
-            except KeyError:
-                raise CellError(f"'{text}' is not Y or N") from None
-
-        return parse
-    if kind == "int":
-
-        def parse(text):
-            if not (text.isascii() and text.isdigit()):
-                raise CellError(f"'{text}' is not a whole number 0 or more")
-            return int(text)
-
-        return parse
-    if kind == "year":
-        latest_year = ctx.today.year
-
-        def parse(text):
-            if not (len(text) == 4 and text.isascii() and text.isdigit()):
-                raise CellError(f"'{text}' is not a four-digit year")
-            year = int(text)
-            if not 2000 <= year <= latest_year:
-                raise CellError(f"{year} is not a year from 2000 to {latest_year}")
-            return year
-
-        return parse
-    if kind == "date":
-        return parse_date
-    if kind == "month":
-        latest = months.month_start(ctx.today)
-        return lambda text: parse_month(text, latest)
-    if kind == "decimal":
-        low, high, strict, places = (
-            column.minimum,
-            column.maximum,
-            column.above_minimum,
-            column.places,
-        )
-        range_words = f"more than {low}" if strict else f"{low} or more"
-        if high is not None:
-            range_words += f" and at most {high}"
-
-        def parse(text):
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                raise CellError(f"'{text}' is not a number") from None
-            if not value.is_finite():
-                raise CellError(f"'{text}' is not a number")
-            if value.as_tuple().exponent < -places:
-                raise CellError(f"{name} has more than {places} decimal places")
-            if (value <= low if strict else value < low) or (high is not None and value > high):
-                raise CellError(f"{name} {text} is out of range: must be {range_words}")
-            return value
-
-        return parse
-    raise ValueError(f"Unknown column kind {kind!r}")

@@ -34,7 +34,10 @@ def guidance(spec: Dataset, professions: list[str] | None = None) -> list[dict]:
 
 def _rows(spec: Dataset) -> list[list[str]]:
     lines = guidance(spec)
-    allowed = [line["allowed"] for line in lines]
+    allowed = [
+        line["allowed"] + ("" if column.required else " (optional column: files may leave it out)")
+        for line, column in zip(lines, spec.columns, strict=True)
+    ]
     allowed[0] = (
         "# Allowed values (delete this row or leave it: rows starting # are skipped): "
         + (allowed[0])

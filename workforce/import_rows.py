@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -70,22 +71,72 @@ class Outcome:
     months: dict[int, set] = field(default_factory=lambda: defaultdict(set))
     # staff: provider id -> (first month, last month or None) of every version of a changed
     # person that counts in staff figures; and the ids of changed people already stored
-    staff_spans: dict[int, list[tuple[dt.date, dt.date | None]]] = field(
-        default_factory=lambda: defaultdict(list)
+    # (a set: a national staff file has a million rows but a few thousand distinct spans)
+    staff_spans: dict[int, set[tuple[dt.date, dt.date | None]]] = field(
+        default_factory=lambda: defaultdict(set)
     )
     staff_changed: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     years: dict[int, set] = field(default_factory=lambda: defaultdict(set))
     # provider id -> [added, updated, unchanged]
     by_provider: dict[int, list[int]] = field(default_factory=dict)
+    # the commit's trail of corrections (workforce.corrections.Trail), when writing
+    trail: object | None = None
+
+
+# A cell's value is parsed once per distinct text (a column's few hundred bands, dates, flags and
+# numbers), up to CACHED_VALUES texts a column; ids are not worth keeping. Values are immutable.
+UNCACHED_KINDS = frozenset({"staff_id", "text"})
+CACHED_VALUES = 20_000
+_MISSING = object()
+
+
+class _Seen:
+    """The key of every row read so far and the row it was first read in, kept small enough for
+    millions of rows: keys are grouped by all but their last part, and where the last part is
+    the month (the monthly datasets: a person's, a provider's or a profession's months), the
+    months and row numbers are two arrays of 4-byte integers per group, not a dict entry, a
+    tuple and a date object per row (2.5 million staff-month keys: about 50 MB, not 350)."""
+
+    def __init__(self, spec: Dataset):
+        self.monthly = spec.month_field is not None and spec.file_key[-1] == spec.month_field
+        self.groups: dict = {}
+
+    def first(self, key: tuple, rownum: int) -> int:
+        """The row in which ``key`` was first read (``rownum`` if this is the first time)."""
+        prefix, last = key[:-1], key[-1]
+        group = self.groups.get(prefix)
+        if not self.monthly:
+            if group is None:
+                group = self.groups[prefix] = {}
+            return group.setdefault(last, rownum)
+        month = last.year * 12 + last.month
+        if group is None:
+            self.groups[prefix] = (array("I", (month,)), array("I", (rownum,)))
+            return rownum
+        months, rownums = group
+        if month in months:
+            return rownums[months.index(month)]
+        months.append(month)
+        rownums.append(rownum)
+        return rownum
 
 
 def _pass(
-    spec: Dataset, ctx: Context, spooled, errors: ErrorLog, *, write: bool | None, progress=None
+    spec: Dataset,
+    ctx: Context,
+    spooled,
+    errors: ErrorLog,
+    *,
+    write: bool | None,
+    progress=None,
+    trail=None,
+    stage=None,
 ) -> Outcome:
     """Read the file once. ``write=None``: validate and classify (preview); ``False``: validate
-    only; ``True``: validate, classify and write. ``progress(rows)`` is called every
-    ``CHUNK_ROWS`` rows."""
-    outcome = Outcome()
+    only, and hand each valid row to ``stage.add(values)`` if given (until a row is bad: a file
+    with a bad row is not written); ``True``: validate, classify and write. ``progress(rows)`` is
+    called every ``CHUNK_ROWS`` rows."""
+    outcome = Outcome(trail=trail)
     source = readers.rows(spooled)
     header = next(source, None)
     if header is None or not any(header):
@@ -117,11 +168,21 @@ def _pass(
         return outcome
 
     parsers = [
-        (names.index(c.name), c.name, c.attname, c.blank_ok, make_parser(c, ctx))
+        (
+            names.index(c.name),
+            c.name,
+            c.attname,
+            c.blank_ok,
+            make_parser(c, ctx),
+            None if c.kind in UNCACHED_KINDS else {},
+        )
         for c in spec.columns
         if c.name in names
     ]
-    defaults = {c.attname: ("" if c.kind == "text" else None) for c in spec.columns}
+    defaults = {
+        c.attname: c.default if c.default is not None else ("" if c.kind == "text" else None)
+        for c in spec.columns
+    }
     width = len(header)
     key_fields = spec.file_key
     key_words = ", ".join(spec.key_columns)
@@ -130,7 +191,7 @@ def _pass(
     is_staff_month = spec is STAFF_MONTH
     classify = write is not False
     control_search = CONTROL_CHARACTERS.search
-    seen: dict[tuple, int] = {}
+    first_read = _Seen(spec).first
     pending: list[dict] = []
     add_error = errors.add
 
@@ -150,22 +211,31 @@ def _pass(
             continue
         values = dict(defaults)
         bad = False
-        for index, name, attname, blank_ok, parse in parsers:
-            text = cells[index] if index < len(cells) else ""
+        ncells = len(cells)
+        for index, name, attname, blank_ok, parse, cache in parsers:
+            text = cells[index] if index < ncells else ""
             if not text:
                 if not blank_ok:
                     add_error(rownum, name, f"{name} is blank")
                     bad = True
                 continue
+            if cache is not None:
+                value = cache.get(text, _MISSING)
+                if value is not _MISSING:
+                    values[attname] = value
+                    continue
             try:
-                values[attname] = parse(text)
+                value = values[attname] = parse(text)
             except CellError as problem:
                 add_error(rownum, name, str(problem))
                 bad = True
+                continue
+            if cache is not None and len(cache) < CACHED_VALUES:
+                cache[text] = value
         if bad:
             continue
         key = tuple([values[f] for f in key_fields])
-        earlier = seen.setdefault(key, rownum)
+        earlier = first_read(key, rownum)
         if earlier != rownum:
             add_error(rownum, key_column, f"Duplicates row {earlier} (same {key_words})")
             continue
@@ -174,7 +244,11 @@ def _pass(
             bad = True
         if is_staff_month:
             bad = _resolve_staff(values, ctx, rownum, add_error) or bad
-        if bad or not classify or errors.count:
+        if bad or errors.count:
+            continue
+        if not classify:
+            if stage is not None:
+                stage.add(values)
             continue
         pending.append(values)
         if len(pending) >= CHUNK_ROWS:
@@ -271,6 +345,10 @@ def _flush(spec: Dataset, pending: list[dict], outcome: Outcome, *, write: bool)
             counts[2] += 1
     if not write:
         return
+    if outcome.trail is not None:  # the rows about to change, with their stored values
+        outcome.trail.record(
+            spec, [(v, existing[tuple([v[f] for f in db_key])][1]) for _, v in changed]
+        )
     stored = ("provider_id", *db_key, *value_fields)
     stored = tuple(dict.fromkeys(stored))
     if new:
@@ -310,7 +388,7 @@ def _touch(spec, outcome: Outcome, values: dict, old, start_index, pk=None) -> N
             # bank staff count only through their staff-month records
             if version is not None and version[_CONTRACT] != "bank":
                 end = version[_END]
-                outcome.staff_spans[provider_id].append(
+                outcome.staff_spans[provider_id].add(
                     (
                         month_start(version[start_index]),
                         add_months(month_start(end), TURNOVER_WINDOW_MONTHS - 1) if end else None,

@@ -1,4 +1,4 @@
-"""Workforce records: the six datasets providers upload, professions and bands.
+"""Workforce records: the seven datasets providers upload, professions and bands.
 
 Pseudonymous staff ids only: no names, NHS numbers or dates of birth are stored. Every dataset row
 belongs to a provider (``provider`` FK, indexed, PROTECT) and has a natural key, so re-importing a
@@ -69,6 +69,54 @@ class Disability(models.TextChoices):
     NOT_STATED = "not_stated", "Not stated"
 
 
+class AgeBand(models.TextChoices):
+    UNDER_25 = "under_25", "Under 25"
+    A25_34 = "25_34", "25 to 34"
+    A35_44 = "35_44", "35 to 44"
+    A45_54 = "45_54", "45 to 54"
+    A55_64 = "55_64", "55 to 64"
+    A65_PLUS = "65_plus", "65 and over"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+AGED_55_PLUS = ("55_64", "65_plus")  # retirement risk (seed 004)
+
+
+class Sex(models.TextChoices):
+    """As ESR records it (female or male), with "not stated" for a blank in the extract."""
+
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class ApprenticeshipLevel(models.TextChoices):
+    """Apprenticeship levels 2 to 7 (seed 002 Q8). T-levels are full-time study, not
+    employment: T-level students on placement are not staff, so they are not a level here."""
+
+    L2 = "2", "Level 2"
+    L3 = "3", "Level 3"
+    L4 = "4", "Level 4"
+    L5 = "5", "Level 5"
+    L6 = "6", "Level 6 (degree)"
+    L7 = "7", "Level 7 (master's)"
+
+
+class QualificationLevel(models.TextChoices):
+    """Highest formal qualification, on the Regulated Qualifications Framework (0-8)."""
+
+    L0 = "0", "Entry level or none"
+    L1 = "1", "Level 1"
+    L2 = "2", "Level 2"
+    L3 = "3", "Level 3"
+    L4 = "4", "Level 4"
+    L5 = "5", "Level 5"
+    L6 = "6", "Level 6"
+    L7 = "7", "Level 7"
+    L8 = "8", "Level 8"
+    NOT_STATED = "not_stated", "Not stated"
+
+
 class ProviderRecord(models.Model):
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
 
@@ -95,6 +143,22 @@ class Staff(ProviderRecord):
     return_to_practice = models.BooleanField(default=False)
     job_plan = models.BooleanField(default=False)
     e_rostered = models.BooleanField(default=False)
+    # Optional columns (issue 19): not in older files, so "not stated" / empty by default.
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices, default=AgeBand.NOT_STATED)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.NOT_STATED)
+    apprenticeship_level = models.CharField(
+        max_length=1, choices=ApprenticeshipLevel.choices, blank=True, default=""
+    )
+    qualification_level = models.CharField(
+        max_length=10, choices=QualificationLevel.choices, default=QualificationLevel.NOT_STATED
+    )
+    dcc_sessions = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Job-planned direct clinical care sessions a week",
+    )
 
     class Meta:
         verbose_name_plural = "staff"
@@ -145,9 +209,26 @@ class Establishment(ProviderRecord):
         return f"{self.provider_id} {self.profession_id} band {self.band} {self.month:%Y-%m}"
 
 
-class Activity(ProviderRecord):
+class ProfessionMonthRecord(ProviderRecord):
+    """A provider's figures for one profession and month: one row each (``<model>_key``)."""
+
     profession = models.ForeignKey(Profession, on_delete=models.PROTECT)
     month = models.DateField()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "profession", "month"], name="%(class)s_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "month"])]
+
+    def __str__(self):
+        return f"{self.provider_id} {self.profession_id} {self.month:%Y-%m}"
+
+
+class Activity(ProfessionMonthRecord):
     contacts = models.PositiveIntegerField()
     clinical_hours = models.DecimalField(max_digits=10, decimal_places=2)
     dna = models.PositiveIntegerField()
@@ -158,17 +239,8 @@ class Activity(ProviderRecord):
     prom_completed = models.PositiveIntegerField()
     prom_improved = models.PositiveIntegerField()
 
-    class Meta:
+    class Meta(ProfessionMonthRecord.Meta):
         verbose_name_plural = "activity"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["provider", "profession", "month"], name="activity_key"
-            ),
-        ]
-        indexes = [models.Index(fields=["provider", "month"])]
-
-    def __str__(self):
-        return f"{self.provider_id} {self.profession_id} {self.month:%Y-%m}"
 
 
 class Spend(ProviderRecord):
@@ -200,8 +272,14 @@ class StaffSurvey(ProviderRecord):
         return f"{self.provider_id} {self.year}"
 
 
-class ImportRunQuerySet(ScopedQuerySet):
-    scope_path_field = "organisation__path"
+class Placement(ProfessionMonthRecord):
+    """Student clinical placements a provider offered, was asked for and filled, by profession
+    and quarter. ``month`` is the quarter's first month (January, April, July or October)."""
+
+    month = models.DateField(help_text="First day of the quarter's first month")
+    offered = models.PositiveIntegerField()
+    requested = models.PositiveIntegerField()
+    filled = models.PositiveIntegerField()
 
 
 def import_file_path(run, filename):
@@ -262,7 +340,7 @@ class ImportRun(models.Model):
         help_text="The dashboard recompute the commit asked for",
     )
 
-    objects = ImportRunQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -337,3 +415,25 @@ class ImportRunProvider(models.Model):
     @property
     def rows_total(self) -> int:
         return self.rows_added + self.rows_updated + self.rows_unchanged
+
+
+class ImportCorrection(models.Model):
+    """A stored row that a committed import changed: its key, and the fields that changed with
+    their old and new values. Who and when are the run's (``committed_by``, ``committed_at``).
+    Written in the commit's transaction (:mod:`workforce.corrections`); shown to data managers on
+    the run's page, never in the API."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="corrections")
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_key = models.JSONField(help_text="The row's key fields and values (e.g. staff_id)")
+    old = models.JSONField(help_text="Changed fields: their values before the import")
+    new = models.JSONField(help_text="Changed fields: their values after it")
+
+    objects = ImportRunProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["run", "provider"], name="import_correction_run")]
+
+    def __str__(self):
+        return f"run {self.run_id} correction {self.row_key}"

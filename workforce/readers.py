@@ -2,7 +2,8 @@
 
 A file is first copied in 1 MB chunks to a temporary file on disk while its SHA-256 and size are
 taken (a file over ``settings.WORKFORCE_MAX_UPLOAD_BYTES`` is refused as soon as it passes the
-limit). Rows are then streamed from disk: CSV through the ``csv`` module (UTF-8 with or without a
+limit). Rows are then streamed from disk: CSV (or gzip-compressed CSV, decompressed as it is
+read, up to the size a plain CSV may have) through the ``csv`` module (UTF-8 with or without a
 byte order mark; comma or semicolon, sniffed from the header line), XLSX through openpyxl in
 read-only mode (first sheet only). Before openpyxl sees an XLSX, the zip's directory is checked:
 it must look like a workbook, and no entry may expand beyond a ratio or a total (zip bombs).
@@ -13,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gzip
 import hashlib
 import io
 import itertools
 import os
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,6 +29,7 @@ from django.conf import settings
 
 CHUNK = 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
+GZIP_MAGIC = b"\x1f\x8b"  # a gzip-compressed CSV (name.csv.gz): read as it is decompressed
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 MAX_ZIP_ENTRIES = 10_000
 MAX_COMPRESSION_RATIO = 200  # for entries over 1 MB; real sheets are nearer 10:1
@@ -41,7 +45,14 @@ def max_upload_bytes() -> int:
 
 
 def max_uncompressed_bytes() -> int:
+    """What an XLSX workbook's parts may expand to in all."""
     return getattr(settings, "WORKFORCE_MAX_UNCOMPRESSED_BYTES", 20 * max_upload_bytes())
+
+
+def max_expanded_csv_bytes() -> int:
+    """What a gzip-compressed CSV may expand to: no more than a plain CSV may be (the rows a
+    file holds, not its compressed size, set the importer's memory)."""
+    return min(max_uncompressed_bytes(), max_upload_bytes())
 
 
 def _megabytes(n: int) -> str:
@@ -103,6 +114,8 @@ def _kind(head: bytes, file_name: str, size: int) -> str | None:
         return None
     if head.startswith(ZIP_MAGIC):
         return "xlsx"
+    if head.startswith(GZIP_MAGIC):
+        return "csv.gz"
     if head.startswith(OLE_MAGIC) or name.endswith((".xlsx", ".xlsm", ".xls")):
         return None
     return "csv"
@@ -126,11 +139,43 @@ def rows(spooled: SpooledFile) -> Iterator[list[str]]:
     """Every row of the file as a list of stripped strings (header first)."""
     if spooled.kind == "xlsx":
         return _xlsx_rows(spooled.path)
-    return _csv_rows(spooled.path)
+    return _csv_rows(spooled.path, gzipped=spooled.kind == "csv.gz")
 
 
-def _csv_rows(path: str) -> Iterator[list[str]]:
-    with open(path, "rb") as raw:
+class _Expanding(io.RawIOBase):
+    """A gzip file read as it is decompressed, refused once it passes the expanded limit."""
+
+    def __init__(self, path: str):
+        self._file = gzip.open(path, "rb")  # noqa: SIM115 (closed by close())
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            n = self._file.readinto(buffer)
+        except (OSError, EOFError, zlib.error):
+            raise FileRefused(
+                "The file looks gzip-compressed but cannot be decompressed to the end; "
+                "compress the CSV again or upload it uncompressed."
+            ) from None
+        self._read += n
+        if self._read > max_expanded_csv_bytes():
+            raise FileRefused(
+                f"The compressed file expands to more than "
+                f"{_megabytes(max_expanded_csv_bytes())}. Split it into smaller files."
+            )
+        return n
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _csv_rows(path: str, gzipped: bool = False) -> Iterator[list[str]]:
+    opener = (lambda: io.BufferedReader(_Expanding(path), CHUNK)) if gzipped else None
+    with opener() if opener else open(path, "rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         try:
             first = text.readline()

@@ -11,8 +11,12 @@ any bad row writes nothing. Rows are streamed and handled in chunks of ``CHUNK_R
 are cached in dicts (providers, professions, staff per provider) and existing rows are fetched
 with one query per chunk, so the work per row is a few dict operations.
 
-A commit runs in one transaction: validation is re-run inside it, then rows are added with
-``bulk_create`` and changed with ``bulk_update``; any failure rolls everything back. The
+On PostgreSQL a commit reads the file once: the checking pass COPYs the valid rows into a TEMP
+staging table, then one transaction writes the corrections trail and upserts the new and changed
+rows with set-based statements (:mod:`workforce.import_copy`). Elsewhere (SQLite) a commit runs in
+one transaction in which validation is re-run, then rows are added with ``bulk_create`` and
+changed with ``bulk_update``; the two paths store the same rows and trail. Either way any failure
+rolls everything back. The
 providers and months a commit touched are stored on the run and, where the dashboard provides
 ``request_recompute``, passed to it inside the same transaction. So is each provider's share of
 the file (rows added, updated and unchanged, as :class:`~workforce.models.ImportRunProvider`),
@@ -35,7 +39,7 @@ from django.utils.text import get_valid_filename
 from councils.models import Organisation
 from councils.scoping import covers
 
-from . import readers
+from . import corrections, import_copy, readers
 from .datasets import DATASETS, Dataset
 from .import_errors import ErrorLog
 from .import_rows import Context, Outcome, _pass
@@ -234,26 +238,20 @@ def _execute(run: ImportRun, spec: Dataset, spooled, user, *, commit: bool) -> I
         if not commit:
             outcome = _pass(spec, ctx, spooled, errors, write=None)
             return _finish(run, outcome, errors)
+        if import_copy.available():
+            return _execute_staged(run, spec, ctx, spooled, errors, user)
         # The checking pass runs before the write transaction, so its progress can be seen.
         outcome = _pass(spec, ctx, spooled, errors, write=False, progress=_progress_of(run))
         run.rows_validated = outcome.rows_total
         if errors.count:
             return _finish(run, outcome, errors)
         with transaction.atomic():
-            locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-            if locked.status == ImportRun.Status.COMMITTED:
-                raise ValueError("This import has already been committed.")
+            _lock_for_commit(run)
             recheck = ErrorLog()
-            outcome = _pass(spec, ctx, spooled, recheck, write=True)
+            outcome = _pass(spec, ctx, spooled, recheck, write=True, trail=corrections.Trail(run))
             if recheck.count:  # cannot happen for a private copy; never write half a file
                 raise RuntimeError(f"{recheck.count} rows failed validation while writing")
-            run.touched = _touched(spec, ctx, outcome)
-            _record_provider_counts(run, outcome)
-            run.recompute = _request_recompute(run.touched, user)
-            run.rows_written = outcome.added + outcome.updated
-            run.committed_at = timezone.now()
-            run.committed_by = user if user is not None and user.is_authenticated else None
-            return _finish(run, outcome, errors, committed=True)
+            return _committed(run, spec, ctx, outcome, errors, user)
     except readers.FileRefused as refusal:
         return _refuse(run, str(refusal))
     except ValueError as problem:
@@ -263,6 +261,43 @@ def _execute(run: ImportRun, spec: Dataset, spooled, user, *, commit: bool) -> I
         return _fail(
             run, f"The import failed and nothing was written ({exc.__class__.__name__}: {exc})."
         )
+
+
+def _execute_staged(run: ImportRun, spec: Dataset, ctx, spooled, errors, user) -> ImportRun:
+    """The commit on PostgreSQL (``workforce.import_copy``): one checking pass that stages the
+    valid rows (progress visible, as it runs outside the write transaction), then one
+    transaction of set-based writes. A bad row: nothing staged is written."""
+    with import_copy.Stage(spec) as stage:
+        outcome = _pass(
+            spec, ctx, spooled, errors, write=False, progress=_progress_of(run), stage=stage
+        )
+        run.rows_validated = outcome.rows_total
+        if errors.count:
+            return _finish(run, outcome, errors)
+        with transaction.atomic():
+            _lock_for_commit(run)
+            stage.write(run, outcome)
+            return _committed(run, spec, ctx, outcome, errors, user)
+
+
+def _lock_for_commit(run: ImportRun) -> None:
+    """In the write transaction: lock the run's row, so that two confirmations of one file
+    (a double click, a redelivered task) write it once; the second is refused."""
+    locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if locked.status == ImportRun.Status.COMMITTED:
+        raise ValueError("This import has already been committed.")
+
+
+def _committed(run: ImportRun, spec: Dataset, ctx, outcome: Outcome, errors, user) -> ImportRun:
+    """Record a written file on its run, in the commit's transaction: the providers and months
+    it touched, each provider's share, and the recompute of what changed."""
+    run.touched = _touched(spec, ctx, outcome)
+    _record_provider_counts(run, outcome)
+    run.recompute = _request_recompute(run.touched, user)
+    run.rows_written = outcome.added + outcome.updated
+    run.committed_at = timezone.now()
+    run.committed_by = user if user is not None and user.is_authenticated else None
+    return _finish(run, outcome, errors, committed=True)
 
 
 def _finish(run, outcome: Outcome, errors: ErrorLog, *, committed: bool = False) -> ImportRun:

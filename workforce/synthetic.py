@@ -17,6 +17,12 @@ workforce statistics closely enough to make the Quality Dashboard look like the 
   12% at 8d, 17% at band 9, 13% overall), varying by profession and higher in London;
 - small professions really small (therapeutic radiographers, prosthetists and orthotists,
   orthoptists, arts therapists, osteopaths); paramedics mostly at ambulance services;
+- an older age profile in podiatry and the small professions; apprentices at bands 2-5, at
+  levels 2-3 (band 2), 3 (band 3), 3-5 (band 4) and 6-7 (degree apprentices); each provider's
+  share of bands 3-4 qualified at level 3 and above between about 50% and 90%; job-planned
+  direct clinical care about 7.5 sessions per FTE at bands 5-7, fewer for senior bands;
+- student placements each quarter in proportion to registered headcount, demand usually above
+  the places offered, 78-97% of places filled;
 - provider sizes varying, and a few providers missing the latest month (and one or two an earlier
   month of activity and spend) so that completeness is visible.
 """
@@ -34,7 +40,15 @@ from workforce.synthetic_people import _funded_establishment, _Provider, _provid
 from workforce.synthetic_rows import _provider_rows
 from workforce.synthetic_tree import ProviderPlan, england_plan, syb_providers
 
-DATASETS = ("staff", "staff_month", "establishment", "activity", "spend", "staff_survey")
+DATASETS = (
+    "staff",
+    "staff_month",
+    "establishment",
+    "activity",
+    "spend",
+    "staff_survey",
+    "placements",
+)
 
 # The upload files' columns, in template order: the importer's own definition.
 COLUMNS = {name: tuple(spec.column_names) for name, spec in DATASETS_SPEC.items()}
@@ -72,7 +86,7 @@ def generate(
     end_month: date = DEFAULT_END_MONTH,
     providers: list[ProviderPlan] | None = None,
 ) -> dict[str, int]:
-    """Write the six dataset CSVs to ``out_dir``; returns the number of data rows in each.
+    """Write the seven dataset CSVs to ``out_dir``; returns the number of data rows in each.
 
     ``staff`` is the approximate number of staff rows (people in post, leavers and bank) across all
     providers; it defaults to the scale's (``SCALES``). The files are ``<dataset>.csv``.
@@ -107,7 +121,8 @@ def generate(
             writer.writerow(COLUMNS[name])
         for plan in plans:
             rng = random.Random(provider_seeds[plan.code])
-            provider = _Provider(plan, rng, sizes[plan.code], sim_months[0])
+            supply_rng = random.Random(f"{provider_seeds[plan.code]}-supply")
+            provider = _Provider(plan, rng, sizes[plan.code], sim_months[0], supply_rng)
             provider.initial_staff()
             funded = _funded_establishment(provider)
             provider.simulate(sim_months)

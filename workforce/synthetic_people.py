@@ -63,8 +63,29 @@ PROFESSION_MIX = {
         "art_therapist": 1,
     },
     "ambulance": {"paramedic": 96, "occupational_therapist": 0.3, "physiotherapist": 0.3},
+    # adult social care and children's services therapists employed by a council
+    "local_authority": {
+        "occupational_therapist": 70,
+        "physiotherapist": 12,
+        "speech_and_language_therapist": 14,
+    },
+    # a community interest company running community MSK, podiatry and therapy services
+    "cic": {
+        "physiotherapist": 40,
+        "podiatrist": 28,
+        "occupational_therapist": 16,
+        "dietitian": 8,
+        "speech_and_language_therapist": 8,
+    },
 }
-PROVIDER_SIZE = {"acute": 1.5, "community": 1.0, "mental_health": 0.7, "children": 0.5}
+PROVIDER_SIZE = {
+    "acute": 1.5,
+    "community": 1.0,
+    "mental_health": 0.7,
+    "children": 0.5,
+    "local_authority": 0.15,
+    "cic": 0.12,
+}
 AMBULANCE_SIZE = 5.0
 
 DEFAULT_BAND_MIX = {
@@ -123,6 +144,53 @@ ETHNIC_MINORITY_BY_PROFESSION = {
 }
 LONDON_REGION = "Y56"
 
+# Age: registered staff start at about 22-30, support staff at any working age; some professions
+# are older (seed 004's retirement risk in podiatry and the small professions).
+AGE_OFFSET = {
+    "podiatrist": 6,
+    "prosthetist_orthotist": 3,
+    "therapeutic_radiographer": 3,
+    "orthoptist": 3,
+    "art_therapist": 5,
+    "dramatherapist": 5,
+    "music_therapist": 5,
+    "paramedic": -2,
+}
+AGE_BANDS = ((25, "under_25"), (35, "25_34"), (45, "35_44"), (55, "45_54"), (65, "55_64"))
+# Female share by profession (AHPs are about 80% female overall; paramedics about half).
+FEMALE_SHARE = {
+    "paramedic": 0.48,
+    "operating_department_practitioner": 0.62,
+    "prosthetist_orthotist": 0.45,
+    "osteopath": 0.55,
+    "podiatrist": 0.7,
+    "physiotherapist": 0.76,
+    "diagnostic_radiographer": 0.74,
+    "therapeutic_radiographer": 0.8,
+    "speech_and_language_therapist": 0.95,
+    "dietitian": 0.93,
+    "occupational_therapist": 0.9,
+}
+# Share of apprentices by band (doubled among starters): mostly support staff at bands 2-4,
+# a few degree apprentices at band 5.
+APPRENTICE_RATE = {"2": 0.22, "3": 0.12, "4": 0.1, "5": 0.012}
+# Apprenticeship level by band: assistants at levels 2-3, senior assistants and assistant
+# practitioners at 3-5, degree apprentices (bands 4-5 while training) at 6, a few at 7.
+APPRENTICE_LEVELS = {
+    "2": {"2": 70, "3": 30},
+    "3": {"2": 15, "3": 75, "4": 10},
+    "4": {"3": 20, "4": 30, "5": 40, "6": 10},
+    "5": {"6": 88, "7": 12},
+}
+# Highest qualification by band (RQF level): support staff vary, registered staff hold degrees.
+BAND_2_QUALIFICATIONS = {"1": 15, "2": 55, "3": 25, "4": 5}
+# Bands 3-4: each provider has its own share qualified at level 3 and above (readiness Q16).
+QUALIFIED_BANDS_3_4 = {"3": 55, "4": 20, "5": 20, "6": 5}
+UNQUALIFIED_BANDS_3_4 = {"1": 10, "2": 90}
+REGISTERED_QUALIFICATIONS = {"6": 72, "7": 25, "8": 3}
+# Job-planned direct clinical care sessions a week per whole-time equivalent, by band.
+DCC_SESSIONS = {"8a": 6.0, "8b": 4.5, "8c": 3.5, "8d": 3.0, "9": 2.5}
+
 
 LEAVING_REASONS = (
     ("Voluntary resignation - relocation", 22),
@@ -161,9 +229,22 @@ class _Person:
         "rtp",
         "job_plan",
         "e_rostered",
+        "age_at_start",
+        "sex",
+        "apprenticeship_level",
+        "qualification_level",
+        "dcc_sessions",
     )
 
-    def row(self, provider_code: str) -> list[str]:
+    def age_band(self, extract: date) -> str:
+        """The age band on the day of the extract, or at leaving for a leaver."""
+        if self.age_at_start is None:
+            return "not_stated"
+        until = min(self.end, extract) if self.end else extract
+        age = self.age_at_start + (until - self.start).days / 365.25
+        return next((band for limit, band in AGE_BANDS if age < limit), "65_plus")
+
+    def row(self, provider_code: str, extract: date) -> list[str]:
         yn = ("N", "Y")
         return [
             provider_code,
@@ -182,6 +263,11 @@ class _Person:
             yn[self.rtp],
             yn[self.job_plan],
             yn[self.e_rostered],
+            self.age_band(extract),
+            self.sex,
+            self.apprenticeship_level,
+            self.qualification_level,
+            "" if self.dcc_sessions is None else f"{self.dcc_sessions:.1f}",
         ]
 
     def in_post_at(self, day: date) -> bool:
@@ -204,9 +290,23 @@ def _binomial(rng: random.Random, n: int, p: float) -> int:
 class _Provider:
     """One provider's simulated staff and the parameters that shape its figures."""
 
-    def __init__(self, plan: ProviderPlan, rng: random.Random, size: int, sim_start: date):
+    def __init__(
+        self,
+        plan: ProviderPlan,
+        rng: random.Random,
+        size: int,
+        sim_start: date,
+        supply_rng: random.Random | None = None,
+    ):
         self.plan = plan
         self.rng = rng
+        # The issue 19 columns draw from their own generator, so the other figures are the
+        # ones the data had before those columns existed.
+        self.supply_rng = supply_rng or random.Random(f"{plan.code}-supply")
+        self.support_qualified = self.supply_rng.uniform(0.5, 0.9)
+        self.placement_rate = self.supply_rng.uniform(0.12, 0.3)
+        self.placement_demand = self.supply_rng.uniform(0.95, 1.4)
+        self.placement_fill = self.supply_rng.uniform(0.78, 0.97)
         self.size = size
         self.sim_start = sim_start
         mix = PROFESSION_MIX[plan.kind]
@@ -273,12 +373,58 @@ class _Provider:
         draw = rng.random()
         person.disability = "yes" if draw < 0.06 else "not_stated" if draw < 0.14 else "no"
         support = band in ("2", "3", "4", "5")
+        # (this draw is kept so that the draws after it are the ones the data always had; who
+        # is an apprentice is decided with the supply columns, _supply_columns)
         person.apprentice = support and rng.random() < (0.06 if starter else 0.025)
         person.advanced = band in ("7", "8a", "8b") and rng.random() < 0.18
         person.rtp = rng.random() < (0.03 if starter else 0.008)
         person.job_plan = contract != "bank" and rng.random() < self.job_plan_rate
         person.e_rostered = rng.random() < self.e_roster_rate
+        self._supply_columns(person, starter)
         return person
+
+    def _supply_columns(self, person: _Person, starter: bool) -> None:
+        """Age, sex, apprenticeship and qualification levels and DCC sessions."""
+        rng = self.supply_rng
+        band, profession = person.band, person.profession
+        support = band in ("2", "3", "4")
+        rate = APPRENTICE_RATE.get(band, 0.0) * (2 if starter else 1)
+        person.apprentice = person.contract != "bank" and rng.random() < rate
+        served = 0.0 if starter else (self.sim_start - person.start).days / 365.25
+        if rng.random() < 0.04:
+            person.age_at_start = None
+        else:
+            if person.apprentice:
+                entry = rng.gauss(22, 3) + abs(rng.gauss(0, 6))
+            elif not support:  # graduates, and career changers who qualify later
+                entry = rng.gauss(24.5, 3.5) + abs(rng.gauss(0, 10))
+            else:
+                entry = rng.uniform(18, 55)
+            age_now = max(entry, 18.0) + served + AGE_OFFSET.get(profession, 0)
+            person.age_at_start = min(age_now, 68.0) - served
+        draw = rng.random()
+        female = FEMALE_SHARE.get(profession, 0.85)
+        person.sex = "not_stated" if draw < 0.01 else "female" if rng.random() < female else "male"
+        person.apprenticeship_level = ""
+        if person.apprentice and rng.random() < 0.92:
+            person.apprenticeship_level = _weighted(rng, APPRENTICE_LEVELS[band])
+        if rng.random() < (0.12 if support else 0.06):
+            person.qualification_level = "not_stated"
+        elif band in ("3", "4"):
+            # this provider's share of bands 3-4 qualified at level 3 or above
+            if rng.random() < self.support_qualified:
+                person.qualification_level = _weighted(rng, QUALIFIED_BANDS_3_4)
+            else:
+                person.qualification_level = _weighted(rng, UNQUALIFIED_BANDS_3_4)
+        elif support:
+            person.qualification_level = _weighted(rng, BAND_2_QUALIFICATIONS)
+        else:
+            person.qualification_level = _weighted(rng, REGISTERED_QUALIFICATIONS)
+        person.dcc_sessions = None
+        if person.job_plan and rng.random() < 0.9:
+            per_fte = DCC_SESSIONS.get(band, 8.0 if support else 7.5) + rng.gauss(0, 0.6)
+            sessions = round(min(max(per_fte, 1.0), 10.0) * person.fte, 1)
+            person.dcc_sessions = min(sessions, math.floor(person.fte * 100) / 10)
 
     def initial_staff(self) -> None:
         rng = self.rng

@@ -1,5 +1,5 @@
 """The rows of each synthetic file (:mod:`workforce.synthetic`), from one simulated provider:
-staff, staff months, establishment, activity, spend and the staff survey."""
+staff, staff months, establishment, activity, spend, the staff survey and placements."""
 
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def _provider_rows(provider, months, funded, missing, gap):
     """Yield (dataset, rows) for one provider; staff_month rows stream month by month."""
     code = provider.plan.code
     people = provider.people
-    yield "staff", (person.row(code) for person in people)
+    extract = month_end(months[-1])
+    yield "staff", (person.row(code, extract) for person in people)
     yield "staff_month", _staff_month_rows(provider, months, missing)
     in_post_by_month = []
     for month in months:
@@ -69,6 +70,7 @@ def _provider_rows(provider, months, funded, missing, gap):
     yield "activity", _activity_rows(provider, months, in_post_by_month, missing | gap)
     yield "spend", _spend_rows(provider, months, in_post_by_month, missing | gap)
     yield "staff_survey", _survey_rows(provider, months, in_post_by_month)
+    yield "placements", _placement_rows(provider, months, in_post_by_month)
 
 
 def _staff_month_rows(provider: _Provider, months: list[date], missing: set[date]):
@@ -215,3 +217,26 @@ def _survey_rows(provider: _Provider, months, in_post_by_month):
         engagement = min(max(provider.engagement + rng.gauss(0, 0.1), 5.0), 8.5)
         recommend = _binomial(rng, respondents, provider.recommend)
         yield [provider.plan.code, month.year, respondents, f"{engagement:.2f}", recommend]
+
+
+def _placement_rows(provider: _Provider, months, in_post_by_month):
+    """Student placements for each quarter whose first month is in the window, per profession
+    with registered staff in post: offered in proportion to the registered headcount, requested
+    by education providers usually above that (demand exceeds capacity), most offers filled."""
+    rng = provider.supply_rng
+    code = provider.plan.code
+    for index, month in enumerate(months):
+        if month.month not in (1, 4, 7, 10):
+            continue
+        registered: dict[str, int] = {}
+        for person in in_post_by_month[index]:
+            if person.contract != "bank" and person.band in REGISTERED_BANDS:
+                registered[person.profession] = registered.get(person.profession, 0) + 1
+        for profession in sorted(registered):
+            headcount = registered[profession]
+            if headcount < 3:
+                continue
+            offered = max(0, round(headcount * provider.placement_rate * rng.gauss(1, 0.15)))
+            requested = max(0, round(offered * provider.placement_demand * rng.gauss(1, 0.1)))
+            filled = _binomial(rng, offered, provider.placement_fill)
+            yield [code, profession, month.isoformat()[:7], offered, requested, filled]

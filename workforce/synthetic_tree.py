@@ -10,18 +10,12 @@ from pathlib import Path
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "councils" / "seed_data" / "england.json"
 
-# The SYB ICS's real providers (councils/seed_data/england.json) by kind.
-SYB_KINDS = {
-    "RFF": "acute",
-    "RXG": "mental_health",
-    "RHA": "mental_health",
-    "RP5": "acute",
-    "RXE": "mental_health",
-    "RFR": "acute",
-    "RHQ": "acute",
-    "RCU": "children",
-    "TAH": "mental_health",
-}
+# The kind of each SYB provider shapes its synthetic data; RCU (a children's hospital) gets a
+# children's mix of professions, though its provider type (peer group) is acute; the community
+# interest company gets a small community therapy mix (its peer group is community).
+SYB_KINDS = {"RCU": "children", "CIC-BAR-01": "cic"}
+# Kinds whose provider type (peer group) is another kind's.
+KIND_TYPES = {"children": "acute", "cic": "community"}
 
 
 @dataclass(frozen=True)
@@ -30,9 +24,15 @@ class ProviderPlan:
 
     code: str
     name: str
-    kind: str  # acute, community, mental_health, children, ambulance
+    kind: str  # acute, community, mental_health, children, ambulance, local_authority, cic
     region_code: str
     place_code: str
+
+    @property
+    def provider_type(self) -> str:
+        """The peer group (``councils.models.ProviderType``): a children's trust is acute, a
+        community interest company community."""
+        return KIND_TYPES.get(self.kind, self.kind)
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def syb_providers(seed_file: Path = SEED_FILE) -> list[ProviderPlan]:
         ProviderPlan(
             code=provider["code"],
             name=provider["name"],
-            kind=SYB_KINDS.get(provider["code"], "acute"),
+            kind=SYB_KINDS.get(provider["code"], provider["type"]),
             region_code=region,
             place_code=place["code"],
         )
@@ -74,8 +74,10 @@ def england_plan(seed_file: Path = SEED_FILE) -> tuple[list[PlacePlan], list[Pro
     """Synthetic places and providers for the 41 ICSs the real tree leaves empty, plus SYB's.
 
     Two places per ICS, two or three providers per place (an acute trust, a community trust and,
-    in some places, a mental health trust), and one ambulance service per region, hosted in the
-    region's first synthetic place. Deterministic: it depends on the seed file only.
+    in some places, a mental health trust), and one ambulance service, one local authority therapy
+    service and one community interest company per region, hosted in the region's first synthetic
+    place (so every provider type has peers in England). Deterministic: it depends on the seed
+    file only.
     """
     data = _tree_data(seed_file)
     syb_code = data["syb"]["ics_code"]
@@ -113,15 +115,20 @@ def england_plan(seed_file: Path = SEED_FILE) -> tuple[list[PlacePlan], list[Pro
                     )
                 if not ambulance_placed:
                     ambulance_placed = True
-                    providers.append(
+                    providers += [
                         ProviderPlan(
-                            code=f"{place.code}-A1",
-                            name=f"{region['name']} Ambulance Service",
-                            kind="ambulance",
+                            code=f"{place.code}-{suffix}",
+                            name=name,
+                            kind=kind,
                             region_code=region["code"],
                             place_code=place.code,
                         )
-                    )
+                        for suffix, kind, name in (
+                            ("A1", "ambulance", f"{region['name']} Ambulance Service"),
+                            ("L1", "local_authority", f"{short} Council Therapy Service"),
+                            ("C1", "cic", f"{short} Community Therapies CIC"),
+                        )
+                    ]
     return places, syb_providers(seed_file) + providers
 
 
@@ -154,5 +161,6 @@ def ensure_england_providers(seed_file: Path = SEED_FILE) -> int:
                 code=provider.code,
                 name=provider.name,
                 level=Level.PROVIDER,
+                provider_type=provider.provider_type,
             )
     return Organisation.objects.filter(level=Level.PROVIDER).count()

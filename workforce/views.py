@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from councils import selectors as council_selectors
+from councils.pages import org_page
 from councils.scoping import scope_roots
 
-from . import import_errors, selectors, services
+from . import corrections, import_errors, selectors, services
 from .csv_safety import stream_safe_csv
 from .datasets import DATASETS
 from .file_templates import guidance, template_csv, template_xlsx
@@ -44,11 +45,7 @@ def imports(request, code):
         request.GET.get("page")
     )
     page.object_list = selectors.history_rows(request.user, page.object_list, org)
-    return render(
-        request,
-        "workforce/imports.html",
-        {"org": org, "page": page, "breadcrumb": council_selectors.breadcrumb(request.user, org)},
-    )
+    return org_page(request, "workforce/imports.html", org, page=page)
 
 
 @login_required
@@ -67,15 +64,12 @@ def upload(request, code):
             store=True,
         )
         return redirect("workforce:run", code=org.code, pk=run.pk)
-    return render(
+    return org_page(
         request,
         "workforce/upload.html",
-        {
-            "org": org,
-            "form": form,
-            "datasets": DATASETS.values(),
-            "breadcrumb": council_selectors.breadcrumb(request.user, org),
-        },
+        org,
+        form=form,
+        datasets=DATASETS.values(),
     )
 
 
@@ -104,19 +98,20 @@ def run_detail(request, code, pk):
             else:
                 messages.error(request, "The import was not committed: nothing was written.")
         return redirect("workforce:run", code=org.code, pk=run.pk)
-    return render(
+    fixes, fixes_total = corrections.for_run_page(run, request.user)
+    return org_page(
         request,
         "workforce/run.html",
-        {
-            "org": org,
-            "run": run,
-            "dataset": DATASETS.get(run.dataset),
-            "errors": run.errors[:ERRORS_ON_PAGE],
-            "errors_shown": min(ERRORS_ON_PAGE, run.error_count),
-            "retention_days": settings.IMPORT_PREVIEW_RETENTION_DAYS,
-            "refresh_seconds": REFRESH_SECONDS,
-            "breadcrumb": council_selectors.breadcrumb(request.user, org),
-        },
+        org,
+        run=run,
+        dataset=DATASETS.get(run.dataset),
+        errors=run.errors[:ERRORS_ON_PAGE],
+        errors_shown=min(ERRORS_ON_PAGE, run.error_count),
+        retention_days=settings.IMPORT_PREVIEW_RETENTION_DAYS,
+        refresh_seconds=REFRESH_SECONDS,
+        corrections=fixes,
+        corrections_total=fixes_total,
+        corrections_shown=min(fixes_total, corrections.SHOWN_ON_PAGE),
     )
 
 

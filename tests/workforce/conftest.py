@@ -71,6 +71,22 @@ GOOD = {
         "engagement_score": "6.9",
         "recommend_workplace": "261",
     },
+    "placements": {
+        "provider_code": "RP5",
+        "profession": "physiotherapist",
+        "quarter": "2025-04",
+        "offered": "24",
+        "requested": "30",
+        "filled": "21",
+    },
+}
+# The staff columns added by issue 19 (optional: GOOD_STAFF is a file made before them).
+NEW_STAFF_COLUMNS = {
+    "age_band": "55_64",
+    "sex": "female",
+    "apprenticeship_level": "",
+    "qualification_level": "6",
+    "dcc_sessions": "6.5",
 }
 
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from dashboard import services as dashboard_services
 from dashboard.models import RecomputeRun
 from tests.workforce.conftest import csv_bytes, errors_of, good_row
-from workforce import import_rows, import_touched, services
+from workforce import import_copy, import_rows, import_touched, services
 from workforce.models import (
     Activity,
     Establishment,
@@ -84,6 +84,7 @@ def test_a_file_with_any_bad_row_writes_nothing(run_import):
 
 
 def test_a_failure_mid_file_writes_nothing(run_import, monkeypatch):
+    monkeypatch.setattr(import_copy, "USE_COPY", False)  # the Python path writes in chunks
     monkeypatch.setattr(import_rows, "CHUNK_ROWS", 10)
     calls = {"n": 0}
     original = type(Staff.objects).bulk_create
@@ -100,6 +101,25 @@ def test_a_failure_mid_file_writes_nothing(run_import, monkeypatch):
     assert run.status == ImportRun.Status.FAILED
     assert "nothing was written" in run.errors[0]["reason"]
     assert Staff.objects.count() == 0
+
+
+@pytest.mark.parametrize("copy", [True, False], ids=["staged", "python"])
+def test_a_failure_after_the_rows_are_written_writes_nothing(run_import, monkeypatch, copy):
+    monkeypatch.setattr(import_copy, "USE_COPY", copy)
+    run_import("staff", staff_rows(5))
+    changed = staff_rows(8)
+    changed[0]["band"] = "8a"
+
+    def boom(run, outcome):
+        assert Staff.objects.count() == 8  # written, in the transaction
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_record_provider_counts", boom)
+    run = run_import("staff", changed)
+    assert run.status == ImportRun.Status.FAILED
+    assert "nothing was written" in run.errors[0]["reason"]
+    assert Staff.objects.count() == 5 and not Staff.objects.filter(band="8a").exists()
+    assert not run.corrections.exists()
 
 
 def test_an_import_for_an_organisation_outside_scope_is_refused(run_import, make_user, tree):

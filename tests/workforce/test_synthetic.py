@@ -21,7 +21,7 @@ from workforce.synthetic import COLUMNS, DATASETS
 EXPECTED_HEADERS = {
     "staff": "provider_code,staff_id,profession,band,fte,contract,start_date,end_date,"
     "leaving_reason,ethnic_group,disability,apprentice,advanced_practice,return_to_practice,"
-    "job_plan,e_rostered",
+    "job_plan,e_rostered,age_band,sex,apprenticeship_level,qualification_level,dcc_sessions",
     "staff_month": "provider_code,staff_id,month,sickness_days_lost,days_available,"
     "appraised_12m,mandatory_training_pct",
     "establishment": "provider_code,profession,band,month,funded_fte",
@@ -29,6 +29,21 @@ EXPECTED_HEADERS = {
     "waiting_over_18w,fft_responses,fft_positive,prom_completed,prom_improved",
     "spend": "provider_code,month,pay_bill,bank_spend,agency_spend",
     "staff_survey": "provider_code,year,respondents,engagement_score,recommend_workplace",
+    "placements": "provider_code,profession,quarter,offered,requested,filled",
+}
+SYB_PROVIDERS = {
+    "RFF",
+    "RXG",
+    "RHA",
+    "RP5",
+    "RXE",
+    "RFR",
+    "RHQ",
+    "RCU",
+    "TAH",
+    "RX8",
+    "LA-DON-OT",
+    "CIC-BAR-01",
 }
 TINY_PROFESSIONS = (
     "therapeutic_radiographer",
@@ -109,7 +124,7 @@ def test_values_use_the_upload_vocabulary(demo_dir):
 
 def test_demo_scale_covers_every_syb_provider_for_24_months(demo_dir):
     syb = {p.code for p in synthetic_tree.syb_providers()}
-    assert syb == {"RFF", "RXG", "RHA", "RP5", "RXE", "RFR", "RHQ", "RCU", "TAH"}
+    assert syb == SYB_PROVIDERS
     expected_months = [m.isoformat() for m in synthetic.window_months(date(2026, 10, 1))]
     assert expected_months[0] == "2024-10-01" and expected_months[-1] == "2026-09-01"
     for dataset in ("staff_month", "establishment", "activity", "spend"):
@@ -127,7 +142,7 @@ def test_demo_scale_covers_every_syb_provider_for_24_months(demo_dir):
 def test_a_few_providers_have_not_sent_the_latest_month(demo_dir):
     latest = "2026-09-01"
     sent = {r["provider_code"] for r in rows(demo_dir, "spend") if r["month"] == latest}
-    assert 6 <= len(sent) < 9
+    assert len(SYB_PROVIDERS) - 3 <= len(sent) < len(SYB_PROVIDERS)
 
 
 def test_provider_sizes_vary(demo_dir):
@@ -138,6 +153,77 @@ def test_provider_sizes_vary(demo_dir):
 @pytest.fixture(scope="module")
 def demo_staff(demo_dir):
     return rows(demo_dir, "staff")
+
+
+def test_the_supply_columns_have_realistic_shapes(demo_staff):
+    assert {p["age_band"] for p in demo_staff} == {
+        "under_25",
+        "25_34",
+        "35_44",
+        "45_54",
+        "55_64",
+        "65_plus",
+        "not_stated",
+    }
+    assert {p["sex"] for p in demo_staff} == {"female", "male", "not_stated"}
+
+    def older(people):
+        stated = [p for p in people if p["age_band"] != "not_stated"]
+        return sum(p["age_band"] in ("55_64", "65_plus") for p in stated) / len(stated)
+
+    podiatrists = [p for p in demo_staff if p["profession"] == "podiatrist"]
+    assert older(podiatrists) > older(demo_staff) > 0.05
+    female = [p["sex"] == "female" for p in demo_staff if p["sex"] != "not_stated"]
+    assert 0.65 <= sum(female) / len(female) <= 0.9  # paramedics (RX8) are about half male
+    apprentices = [p for p in demo_staff if p["apprentice"] == "Y"]
+    assert apprentices and all(p["band"] in ("2", "3", "4", "5") for p in apprentices)
+    assert {p["apprenticeship_level"] for p in apprentices} >= {"2", "3", "4", "5", "6"}
+    assert {p["apprenticeship_level"] for p in demo_staff if p["apprentice"] == "N"} == {""}
+    assert {p["apprenticeship_level"] for p in apprentices if p["band"] == "2"} <= {"", "2", "3"}
+    support = [
+        p
+        for p in demo_staff
+        if p["band"] in ("3", "4") and p["qualification_level"] != "not_stated"
+    ]
+    qualified = sum(int(p["qualification_level"]) >= 3 for p in support) / len(support)
+    assert 0.45 <= qualified <= 0.9
+    registered = {p["qualification_level"] for p in demo_staff if p["band"] in ("5", "6", "7")}
+    assert registered <= {"6", "7", "8", "not_stated"}
+    for p in demo_staff:
+        if p["dcc_sessions"]:
+            assert p["job_plan"] == "Y"
+            assert 0 < float(p["dcc_sessions"]) <= 10 * float(p["fte"])
+    with_dcc = [p for p in demo_staff if p["dcc_sessions"] and p["contract"] != "bank"]
+    per_fte = sum(float(p["dcc_sessions"]) for p in with_dcc) / sum(
+        float(p["fte"]) for p in with_dcc
+    )
+    assert 6.5 <= per_fte <= 8.5
+
+
+def test_the_new_syb_providers_have_data_of_their_kind(demo_staff):
+    def mix(code):
+        counts = Counter(p["profession"] for p in demo_staff if p["provider_code"] == code)
+        return {k: v / sum(counts.values()) for k, v in counts.items()}
+
+    assert mix("RX8")["paramedic"] > 0.9
+    assert mix("LA-DON-OT")["occupational_therapist"] > 0.5
+    assert mix("CIC-BAR-01").keys() <= set(synthetic_people.PROFESSION_MIX["cic"])
+    sizes = Counter(p["provider_code"] for p in demo_staff)
+    assert sizes["RX8"] > sizes["CIC-BAR-01"] and sizes["RX8"] > sizes["LA-DON-OT"]
+
+
+def test_placements_each_quarter_with_demand_above_capacity(demo_dir):
+    placements = rows(demo_dir, "placements")
+    assert {r["quarter"] for r in placements} == {
+        f"{year}-{month:02d}"
+        for year, month in ((2024, 10), (2025, 1), (2025, 4), (2025, 7), (2025, 10))
+        + ((2026, 1), (2026, 4), (2026, 7))
+    }
+    assert {r["provider_code"] for r in placements} == SYB_PROVIDERS
+    offered = sum(int(r["offered"]) for r in placements)
+    assert all(int(r["filled"]) <= int(r["offered"]) for r in placements)
+    assert 0.75 <= sum(int(r["filled"]) for r in placements) / offered <= 0.98
+    assert sum(int(r["requested"]) for r in placements) > offered
 
 
 def test_turnover_is_about_ten_percent_a_year(demo_staff):
@@ -206,14 +292,25 @@ def test_paramedics_work_mostly_at_ambulance_services(tmp_path):
     assert {r["provider_code"] for r in rows(tmp_path, "spend")} == set(plans)
 
 
-def test_england_plan_has_about_220_providers_in_7_regions_and_42_icss():
+def test_england_plan_has_about_240_providers_in_7_regions_and_42_icss():
     places, providers = synthetic_tree.england_plan()
-    assert 200 <= len(providers) <= 240
+    assert 220 <= len(providers) <= 260
     assert len({p.code for p in providers}) == len(providers)
     assert len({p.region_code for p in providers}) == 7
     ics_codes = {place.ics_code for place in places} | {"QF7"}
     assert len(ics_codes) == 42
-    assert sum(p.kind == "ambulance" for p in providers) == 7
+    # one ambulance service, local authority therapy service and community interest company per
+    # region, and SYB's own (Yorkshire Ambulance Service is placed in SYB)
+    assert sum(p.kind == "ambulance" for p in providers) == 8
+    assert sum(p.provider_type == "local_authority" for p in providers) == 8
+    assert sum(p.kind == "cic" for p in providers) == 8
+    assert {p.provider_type for p in providers} == {
+        "acute",
+        "community",
+        "mental_health",
+        "ambulance",
+        "local_authority",
+    }
 
 
 def test_ensure_england_providers_builds_the_synthetic_tree(england_tree):
@@ -240,7 +337,7 @@ def test_ensure_england_providers_builds_the_synthetic_tree(england_tree):
     assert Organisation.objects.count() == total
 
 
-def test_generate_synthetic_command_writes_the_six_files(tmp_path):
+def test_generate_synthetic_command_writes_the_seven_files(tmp_path):
     out = io.StringIO()
     call_command(
         "generate_synthetic", "--scale", "demo", "--seed", "5", "--out", str(tmp_path), stdout=out

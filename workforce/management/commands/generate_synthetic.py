@@ -19,7 +19,7 @@ def _month(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Write deterministic synthetic workforce CSVs (the six upload datasets) for the SYB ICS "
+        "Write deterministic synthetic workforce CSVs (the seven upload datasets) for the SYB ICS "
         "(demo) or all of England (england); with --import, load them through the real importer."
     )
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--out",
-            help="Directory for the six CSV files (default: synthetic-data/<scale>-seed<N>/ "
+            help="Directory for the seven CSV files (default: synthetic-data/<scale>-seed<N>/ "
             "under the current directory)",
         )
         parser.add_argument(
