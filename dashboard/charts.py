@@ -121,12 +121,15 @@ def xmr_chart(
     width: int = 720,
     height: int = 340,
     reasons: dict[int, str] | None = None,
+    definition_changes: dict[int, str] | None = None,
 ) -> SafeString:
     """An XmR chart of ``result`` (from :func:`dashboard.spc.analyse`) over ``months``.
 
     Each segment (the window, or from each change point on) has its own mean and limits; a
     change point is drawn as a vertical line labelled with its reason (``reasons``: position in
-    ``months`` -> the reason the chair recorded).
+    ``months`` -> the reason the chair recorded). A month from which a new version of the
+    metric's definition applies (``definition_changes``: position -> its label) is marked with a
+    dotted vertical line.
 
     Text is 14 units high: 14 px on screen at the natural width, and at least 12 px printed on A4
     (the 720-unit chart prints about 700 px wide). The key takes two lines under the axis, and the
@@ -217,6 +220,12 @@ def xmr_chart(
                 f'<text x="{bx + 4}" y="{top - 12}" font-size="14" fill="{DARK}">'
                 f"{escape(_shorten(reason or label, 40))}</text>"
             )
+    for position, label in sorted((definition_changes or {}).items()):
+        dx = round(x(position) - step / 2, 1) if position else left
+        parts.append(
+            f'<line x1="{dx}" x2="{dx}" y1="{top}" y2="{bottom}" stroke="{DARK}" '
+            f'stroke-width="2" stroke-dasharray="1 4"><title>{escape(label)}</title></line>'
+        )
     if result.target is not None:
         ty = y(result.target)
         parts.append(
@@ -240,6 +249,7 @@ def xmr_chart(
         f'<text x="8" y="{height - 8}" font-size="14" fill="{DARK}">'
         "dashed grey process limits; red dotted target"
         + ("; solid black line change point" if result.change_points else "")
+        + ("; dotted black line new definition" if definition_changes else "")
         + ".</text>"
     )
     parts.append("</svg>")
@@ -315,12 +325,14 @@ def sparkline(
     unit: str,
     months=None,
     annual: bool = False,
+    quarterly: bool = False,
 ) -> SafeString:
     """A small trend line (last point marked) with a title and a description in words;
-    ``annual``: one point per survey year (``months`` holds each year's January)."""
+    ``annual``: one point per survey year (``months`` holds each year's January);
+    ``quarterly``: one point per quarter (``months`` holds each quarter's first month)."""
     width, height, pad = 120, 32, 4
     present = [v for v in values if v is not None]
-    noun = "survey years" if annual else "months"
+    noun = "survey years" if annual else "quarters" if quarterly else "months"
     if len(present) < 2:
         desc = f"Not enough {noun} with data to draw a trend."
         return mark_safe(
@@ -358,9 +370,15 @@ NO_BAR = "fewer than 5 or no data"  # a bar's value is missing or suppressed (th
 
 
 def band_bars(
-    *, chart_id: str, title: str, bars: Sequence[tuple[str, float | None]], overall: float | None
+    *,
+    chart_id: str,
+    title: str,
+    bars: Sequence[tuple[str, float | None]],
+    overall: float | None,
+    unit: str = "percent",
 ) -> SafeString:
-    """Horizontal bars (a percentage per band) with a line at the overall share."""
+    """Horizontal bars (a percentage per band, or a count with ``unit="count"``) with a line at
+    the overall share."""
     row_h, left, width = 26, 150, 640
     right = width - 60
     height = row_h * len(bars) + 40
@@ -368,7 +386,7 @@ def band_bars(
     hi = max(values, default=0.0)  # every bar may be suppressed
     hi = max(hi, 1.0) * 1.1
     words = "; ".join(
-        f"{label} {fmt_number(v, 'percent') if v is not None else NO_BAR}" for label, v in bars
+        f"{label} {fmt_number(v, unit) if v is not None else NO_BAR}" for label, v in bars
     )
     desc = f"{title}. {words}."
     if overall is not None:
@@ -389,7 +407,7 @@ def band_bars(
         parts.append(
             f'<rect x="{left}" y="{top + 4}" width="{w}" height="{row_h - 8}" fill="{BLUE}"/>'
             f'<text x="{left + w + 4}" y="{top + 16}" font-size="12" fill="{DARK}">'
-            f"{escape(fmt_number(value, 'percent'))}</text>"
+            f"{escape(fmt_number(value, unit))}</text>"
         )
     if overall is not None:
         ox = round(left + (right - left) * overall / hi, 1)
@@ -399,6 +417,69 @@ def band_bars(
             f'stroke-dasharray="4 3"/><text x="{ox}" y="{bottom + 18}" text-anchor="middle" '
             f'font-size="12" fill="{TARGET}">Overall {escape(fmt_number(overall, "percent"))}'
             "</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def peer_box(
+    *,
+    chart_id: str,
+    title: str,
+    stats,
+    value: float | None,
+    label: str,
+    unit: str,
+) -> SafeString:
+    """A horizontal box plot of a peer group (``dashboard.models.PeerStat``): a line from the
+    lowest to the highest figure, a box from the lower to the upper quartile with the median
+    across it, and ``value`` (the provider's own figure, None when not shown) as a diamond."""
+    width, height, left, right = 640, 110, 20, 620
+    points = [stats.minimum, stats.maximum] + ([value] if value is not None else [])
+    lo, hi = min(points), max(points)
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+
+    def x(v: float) -> float:
+        return round(left + (v - lo) / (hi - lo) * (right - left), 1)
+
+    words = (
+        f"Lowest {fmt_number(stats.minimum, unit)}, lower quartile "
+        f"{fmt_number(stats.lower_quartile, unit)}, median {fmt_number(stats.median, unit)}, "
+        f"upper quartile {fmt_number(stats.upper_quartile, unit)}, highest "
+        f"{fmt_number(stats.maximum, unit)}"
+    )
+    desc = f"{title}. {words}."
+    if value is not None:
+        desc += f" {label}: {fmt_number(value, unit)}, shown as a diamond."
+    mid = 50
+    parts = [
+        _svg_open(width, height, chart_id, title, desc),
+        f'<line x1="{x(stats.minimum)}" x2="{x(stats.maximum)}" y1="{mid}" y2="{mid}" '
+        f'stroke="{GREY}" stroke-width="2"/>',
+        f'<rect x="{x(stats.lower_quartile)}" y="{mid - 16}" '
+        f'width="{max(x(stats.upper_quartile) - x(stats.lower_quartile), 1)}" height="32" '
+        f'fill="#e8edee" stroke="{BLUE}" stroke-width="2"/>',
+        f'<line x1="{x(stats.median)}" x2="{x(stats.median)}" y1="{mid - 16}" y2="{mid + 16}" '
+        f'stroke="{DARK}" stroke-width="3"/>',
+    ]
+    for v, text in ((stats.minimum, "Lowest"), (stats.maximum, "Highest")):
+        parts.append(
+            f'<line x1="{x(v)}" x2="{x(v)}" y1="{mid - 8}" y2="{mid + 8}" stroke="{GREY}" '
+            f'stroke-width="2"/><text x="{x(v)}" y="{mid + 32}" text-anchor="middle" '
+            f'font-size="12" fill="{DARK}">{text} {escape(fmt_number(v, unit))}</text>'
+        )
+    parts.append(
+        f'<text x="{x(stats.median)}" y="{mid - 22}" text-anchor="middle" font-size="12" '
+        f'fill="{DARK}">Median {escape(fmt_number(stats.median, unit))}</text>'
+    )
+    if value is not None:
+        vx = x(value)
+        parts.append(
+            f'<path d="M{vx} {mid - 9} L{vx + 9} {mid} L{vx} {mid + 9} L{vx - 9} {mid} Z" '
+            f'fill="{ORANGE}" stroke="#ffffff" stroke-width="1"/>'
+            f'<text x="{vx}" y="{height - 4}" text-anchor="middle" font-size="12" '
+            f'fill="{ORANGE}">{escape(label)} {escape(fmt_number(value, unit))}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -50,6 +50,7 @@ from django.db import connection
 from ahpportal.months import month_start
 from councils.models import Organisation
 
+from . import compute_suppression, peers
 from . import metrics as catalogue
 from .compute_datasets import DATASETS, Dataset, T
 from .compute_months import _months_cte, range_changes
@@ -176,60 +177,50 @@ ORDER BY 1, 3, 4, 5, 2"""
     return sql, params + target_params + select_params
 
 
-# ------------------------------------------------------------------------ secondary suppression
-def suppression_sql(
-    months: list[dt.date] | None, parent_ids: list[int] | None, table: str = T["value"]
-) -> list[tuple[str, list]]:
-    """Two UPDATEs deciding, at recompute time, which figures are hidden from anyone without a
-    role at their organisation (PRODUCT.md 3.4), for the children of ``parent_ids`` (None:
-    every organisation) in ``months`` (None: every month):
-
-    1. primary: a figure resting on fewer than 5 people;
-    2. secondary: where a primary figure is the only hidden one among its siblings (the children
-       of one parent, for one metric, profession, band group and month), it could be recovered
-       by subtracting the other children from the parent's total, so the next smallest sibling
-       (fewest people; the lowest id on a tie) is hidden too.
-    """
-    steplen = Organisation.steplen
-    where, params = ["o.depth > 1", "v.people IS NOT NULL"], []
+# ------------------------------------------------------------------------------ suppression
+def suppression_sql(months: list[dt.date] | None, table: str = T["value"]) -> tuple[str, list]:
+    """The primary rule as one UPDATE, over every organisation in ``months`` (None: every
+    month): a figure resting on fewer than 5 people is hidden from anyone without a role at its
+    organisation (PRODUCT.md 3.4), and no other. Figures not resting on people (``people``
+    empty) are never hidden."""
+    month_filter, params = "", []
     if months is not None:
-        where.append(f"v.month IN ({_placeholders(months)})")
-        params += list(months)
-    join = ""
-    if parent_ids is not None:
-        join = f"JOIN {T['org']} p ON p.path = substr(o.path, 1, length(o.path) - {steplen})"
-        where.append(f"p.id IN ({_placeholders(parent_ids)})")
-        params += list(parent_ids)
-    rows = f"""
-        SELECT v.id FROM {table} v JOIN {T["org"]} o ON o.id = v.organisation_id {join}
-        WHERE {" AND ".join(where)}"""
-    primary = (
+        month_filter = f" AND month IN ({_placeholders(months)})"
+        params = list(months)
+    sql = (
         f"UPDATE {table} SET suppressed = COALESCE(people < {THRESHOLD}, FALSE) "
-        f"WHERE id IN ({rows})"
+        f"WHERE people IS NOT NULL{month_filter}"
     )
-    group = (
-        f"substr(o.path, 1, length(o.path) - {steplen}), v.metric, v.profession, v.band_group, "
-        "v.month"
-    )
-    secondary = f"""
-        UPDATE {table} SET suppressed = TRUE WHERE id IN (
-            SELECT id FROM (
-                SELECT v.id AS id, v.suppressed AS hidden,
-                       SUM(CASE WHEN v.suppressed THEN 1 ELSE 0 END)
-                           OVER (PARTITION BY {group}) AS hidden_siblings,
-                       ROW_NUMBER() OVER (
-                           PARTITION BY {group}, v.suppressed
-                           ORDER BY v.people, v.organisation_id
-                       ) AS smallest
-                FROM {table} v JOIN {T["org"]} o ON o.id = v.organisation_id {join}
-                WHERE {" AND ".join(where)}
-            ) ranked
-            WHERE NOT hidden AND hidden_siblings = 1 AND smallest = 1
-        )"""
-    return [(primary, params), (secondary, params)]
+    return sql, params
+
+
+def suppress(months: list[dt.date] | None, table: str = T["value"], *, primary: bool = True):
+    """Decide the hidden figures of ``months`` (None: all; a month's figures are decided
+    together, so a run over some months gives what a full run gives for them): the primary rule
+    once (unless the rows were written with it, ``primary=False``), then secondary suppression
+    (:func:`dashboard.compute_suppression.secondary`: wherever a total and its parts hold
+    exactly one hidden figure, one more, in rounds until a round hides nothing). Returns the
+    number of secondary rounds that hid something."""
+    if primary:
+        execute(*suppression_sql(months, table))
+    return compute_suppression.secondary(months, table)
 
 
 # ------------------------------------------------------------------------------------ running
+WORK_MEM = "256MB"  # per sort or hash of the recompute's statements (PostgreSQL)
+
+
+def tune_session() -> None:
+    """PostgreSQL settings for the recompute's transaction only (SET LOCAL): no JIT (compiling
+    these one-off statements costs more than it saves) and enough memory for the statements'
+    sorts and hashes to stay in memory (at 4 MB the staff statement spills 1.7 GB to disk)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+
+
 def ancestor_ids_of(provider_ids: list[int]) -> list[int]:
     """Ids of every organisation above the given providers (one query)."""
     paths = Organisation.objects.filter(pk__in=provider_ids).values_list("path", flat=True)
@@ -267,6 +258,7 @@ def align_range(in_range: list[dt.date], computed_at) -> tuple[int, set[dt.date]
         MetricValue.objects.filter(metric__in=catalogue.ANNUAL_CODES).exclude(
             month__in=years
         ).delete()
+        peers.refresh(dropped, computed_at)  # their peer stats go with them
     rows = 0
     if added:
         rows = compute(months=added, provider_ids=None, computed_at=computed_at)
@@ -320,13 +312,15 @@ def compute(
     months = sorted({month_start(m) for m in months})
     if not months or provider_ids == [] or org_ids == []:
         return 0
+    stamp = computed_at  # for the ORM (peer stats); the SQL takes the adapted value
     if not isinstance(computed_at, str):
         computed_at = connection.ops.adapt_datetimefield_value(computed_at)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # compiling these one-off statements costs more
-            cursor.execute("SET LOCAL jit = off")  # than it saves
+        tune_session()
         if full:
-            return _rebuild_and_swap(months, computed_at)
+            rows = _rebuild_and_swap(months, computed_at)
+            peers.refresh(None, stamp)
+            return rows
     # Annual figures of the run's years are rewritten too, even when their January is not among
     # the months.
     annual = MetricValue.objects.filter(
@@ -350,10 +344,12 @@ def compute(
     rows = 0
     for dataset in DATASETS:
         rows += execute(*figures_sql(dataset, months, org_ids, computed_at))
-    # the rows written, and their siblings (the children of every organisation written)
+    # every organisation's figures of these months: hiding one figure can call for hiding
+    # another anywhere in the tree, so a month's figures are decided together
     januaries = {catalogue.annual_month(m.year) for m in months}  # the annual figures' months
-    for statement in suppression_sql(sorted(set(months) | januaries), org_ids):
-        execute(*statement)
+    suppress(sorted(set(months) | januaries))
+    # the peer distributions of these months: every provider of a type shares one
+    peers.refresh(None if full else sorted(set(months) | januaries), stamp)
     return rows
 
 
@@ -390,8 +386,7 @@ def _rebuild_and_swap(months: list[dt.date], computed_at) -> int:
             sql, params = figures_sql(dataset, months, None, computed_at, table=NEXT)
             cursor.execute(sql, params)
             rows += max(cursor.rowcount, 0)
-        for sql, params in suppression_sql(None, None, table=NEXT)[1:]:  # secondary only
-            cursor.execute(sql, params)
+        suppress(None, NEXT, primary=False)  # the rows were written with the primary rule
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # each index: one sort
         renames = []
         for i, (name, kind, definition) in enumerate(constraints):

@@ -34,10 +34,13 @@ from dataclasses import dataclass
 from councils.models import Organisation
 from workforce.datasets import DATASETS as UPLOADS
 from workforce.models import (
+    AGED_55_PLUS,
     SENIOR_BANDS,
     SUPPORT_BANDS,
     Activity,
+    ApprenticeshipLevel,
     Establishment,
+    Placement,
     Profession,
     Spend,
     Staff,
@@ -86,6 +89,7 @@ T = {
     "activity": Activity._meta.db_table,
     "spend": Spend._meta.db_table,
     "survey": StaffSurvey._meta.db_table,
+    "placement": Placement._meta.db_table,
     "profession": Profession._meta.db_table,
     "org": Organisation._meta.db_table,
     "value": MetricValue._meta.db_table,
@@ -94,6 +98,18 @@ BAND_GROUP = f"CASE WHEN {{alias}}.band IN ({SUPPORT}) THEN 'support' ELSE 'regi
 IN_POST = "(s.end_date IS NULL OR s.end_date > m.m_end)"
 DECLARED = f"{IN_POST} AND s.disability IN ('yes', 'no')"
 DISABLED = f"{IN_POST} AND s.disability = 'yes'"
+QUALIFIED_BANDS = _quoted(("3", "4"))  # readiness employer Q16: bands 3 and 4
+LEVEL_3_PLUS = _quoted(str(level) for level in range(3, 9))
+WITH_DCC = f"{IN_POST} AND s.job_plan AND s.dcc_sessions IS NOT NULL"
+AGE_COLUMNS = {m.code: m.code.removeprefix("in_post_age_") for m in catalogue.AGE_PROFILE}
+LEVEL_COLUMNS = {f"apprentices_level_{level}": level for level in ApprenticeshipLevel.values}
+AGE_SUMS = ", ".join(
+    f"{_in(f'{IN_POST} AND s.age_band = {band!r}')} AS {code}" for code, band in AGE_COLUMNS.items()
+)
+LEVEL_SUMS = ", ".join(
+    f"{_in(f'{IN_POST} AND s.apprentice AND s.apprenticeship_level = {level!r}')} AS {code}"
+    for code, level in LEVEL_COLUMNS.items()
+)
 
 # In-post staff (not bank) per provider x month x profession x band: vacancy and contacts per FTE.
 IN_POST_BY_BAND = f"""
@@ -127,7 +143,27 @@ STAFF = Dataset(
                AS em_known_senior,
            {_in("s.start_date <= m.w_end")} AS hc_window_start,
            {_in("s.end_date <= m.m_end")} AS leavers,
-           {_in("s.start_date > m.w_end AND s.return_to_practice")} AS rtp_starters
+           {_in("s.start_date > m.w_end AND s.return_to_practice")} AS rtp_starters,
+           {_in(f"{IN_POST} AND s.age_band <> 'not_stated'")} AS age_known,
+           {_in(f"{IN_POST} AND s.age_band IN ({_quoted(AGED_55_PLUS)})")} AS aged_55_plus,
+           {_in(f"{IN_POST} AND s.sex = 'female'")} AS female,
+           {_in(f"{IN_POST} AND s.sex <> 'not_stated'")} AS sex_known,
+           {AGE_SUMS},
+           {LEVEL_SUMS},
+           {
+        _in(
+            f"{IN_POST} AND s.band IN ({QUALIFIED_BANDS}) AND s.qualification_level <> 'not_stated'"
+        )
+    } AS support_level_known,
+           {
+        _in(
+            f"{IN_POST} AND s.band IN ({QUALIFIED_BANDS}) AND s.qualification_level IN "
+            f"({LEVEL_3_PLUS})"
+        )
+    } AS support_level_3,
+           {_in(WITH_DCC, "s.dcc_sessions")} AS dcc,
+           {_in(WITH_DCC, "s.fte")} AS dcc_fte,
+           {_in(WITH_DCC)} AS dcc_hc
     FROM {T["staff"]} s
     JOIN months m ON s.start_date <= m.m_end AND (s.end_date IS NULL OR s.end_date > m.w_end)
     JOIN {T["profession"]} p ON p.id = s.profession_id
@@ -151,6 +187,17 @@ STAFF = Dataset(
         "hc_window_start",
         "leavers",
         "rtp_starters",
+        "age_known",
+        "aged_55_plus",
+        "female",
+        "sex_known",
+        *AGE_COLUMNS,
+        *LEVEL_COLUMNS,
+        "support_level_known",
+        "support_level_3",
+        "dcc",
+        "dcc_fte",
+        "dcc_hc",
     ),
     by_profession=True,
     by_band_group=True,
@@ -166,6 +213,13 @@ STAFF = Dataset(
         Part("disabled_share", "disabled", "declared", "declared"),
         Part("support_workforce_share", "fte_support", "fte", "hc"),
         Part("turnover_rate", "leavers", "(hc_window_start + hc) / 2.0", "hc"),
+        Part("aged_55_plus_share", "aged_55_plus", "age_known", "age_known"),
+        Part("female_share", "female", "sex_known", "sex_known"),
+        *(Part(code, code, None, code) for code in (*AGE_COLUMNS, *LEVEL_COLUMNS)),
+        Part(
+            "support_qualified_l3", "support_level_3", "support_level_known", "support_level_known"
+        ),
+        Part("dcc_sessions_per_fte", "dcc", "dcc_fte", "dcc_hc"),
     ),
 )
 
@@ -317,6 +371,29 @@ SURVEY = Dataset(
     parts=(Part("staff_engagement_score", "engagement", "respondents", "respondents"),),
 )
 
+# Quarterly: each quarter's placements are stored at its first month (the file's ``quarter``),
+# one figure per quarter, never repeated for the quarter's other months. Placements do not move
+# the store's month range (compute_months.months_with_data): a quarter whose first month is
+# outside it has no figure.
+PLACEMENTS = Dataset(
+    name="placements",
+    base=f"""
+    SELECT pl.provider_id AS provider_id, pl.month AS month, p.code AS profession,
+           'all' AS band_group,
+           SUM(pl.offered) AS offered, SUM(pl.requested) AS requested, SUM(pl.filled) AS filled
+    FROM {T["placement"]} pl
+    JOIN months m ON pl.month = m.m_start
+    JOIN {T["profession"]} p ON p.id = pl.profession_id
+    GROUP BY 1, 2, 3, 4""",
+    columns=("offered", "requested", "filled"),
+    by_profession=True,
+    by_band_group=False,
+    parts=(
+        Part("placement_fill_rate", "filled", "offered", "offered"),
+        Part("placement_capacity_rate", "offered", "requested", "requested"),
+    ),
+)
+
 DATASETS: tuple[Dataset, ...] = (
     STAFF,
     STAFF_BANDS,
@@ -325,6 +402,7 @@ DATASETS: tuple[Dataset, ...] = (
     ACTIVITY,
     SPEND,
     SURVEY,
+    PLACEMENTS,
 )
 
 

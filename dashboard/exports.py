@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from workforce.csv_safety import safe_cell
 
 from .metrics import BAND_GROUPS
 from .selectors import Scorecard
+from .selectors.common import quarter_label
 
 HEADER = [
     "Domain",
@@ -103,23 +105,34 @@ def filename(card: Scorecard, extension: str) -> str:
     return f"scorecard-{'-'.join(parts)}.{extension}"
 
 
-def _csv(meta: list[list], sections: list[tuple[str, list[str], list[list]]], name: str):
-    """A CSV of ``meta`` (label, value rows), then each section: its title, header and rows.
-    Every cell passes through ``safe_cell``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def _layout(meta: list[list], sections: list[tuple[str, list[str], list[list]]]):
+    """The rows of a download in order, each with its kind ("meta", "blank", "title", "header"
+    or "row"): ``meta`` (label, value rows), then each section: its title, header and rows.
+    Every cell but a header's passes through ``safe_cell``."""
     for row in meta:
-        writer.writerow([safe_cell(cell) for cell in row])
+        yield "meta", [safe_cell(cell) for cell in row]
     for title, header, rows in sections:
-        writer.writerow([])
+        yield "blank", []
         if title:
-            writer.writerow([safe_cell(title)])
-        writer.writerow(header)
+            yield "title", [safe_cell(title)]
+        yield "header", header
         for row in rows:
-            writer.writerow([safe_cell(cell) for cell in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+            yield "row", [safe_cell(cell) for cell in row]
+
+
+def _attachment(content, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _csv(meta: list[list], sections: list[tuple[str, list[str], list[list]]], name: str):
+    """A CSV of :func:`_layout`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for _kind, row in _layout(meta, sections):
+        writer.writerow(row)
+    return _attachment(buffer.getvalue(), "text/csv; charset=utf-8", name)
 
 
 def _xlsx(
@@ -129,7 +142,7 @@ def _xlsx(
     name: str,
     widths: tuple[int, ...] = (),
 ):
-    """The same layout as :func:`_csv` in one worksheet, titles and headers in bold."""
+    """:func:`_layout` in one worksheet, the first row, titles and headers in bold."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -137,28 +150,28 @@ def _xlsx(
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title
-    for row in meta:
-        sheet.append([safe_cell(cell) for cell in row])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for title, header, rows in sections:
-        sheet.append([])
-        if title:
-            sheet.append([safe_cell(title)])
+    for kind, row in _layout(meta, sections):
+        sheet.append(row)
+        if kind == "title":
             sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
-        sheet.append(header)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([safe_cell(cell) for cell in row])
+        elif kind == "header":
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+    sheet["A1"].font = Font(bold=True, size=14)
     count = max([len(header) for _, header, _ in sections] + [2])
     for index in range(count):
         width = widths[index] if index < len(widths) else 22
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
     buffer = io.BytesIO()
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _attachment(buffer.getvalue(), XLSX_TYPE, name)
+
+
+def _download(extension: str, sheet_title: str, meta, sections, name: str) -> HttpResponse:
+    """``sections(numbers=...)`` as CSV (the words on the page) or XLSX (figures as numbers)."""
+    if extension == "csv":
+        return _csv(meta, sections(numbers=False), name)
+    return _xlsx(sheet_title, meta, sections(numbers=True), name)
 
 
 def scorecard_csv(card: Scorecard, *, profession_name: str) -> HttpResponse:
@@ -235,10 +248,14 @@ def metric_sections(detail, *, numbers: bool = False) -> list[tuple[str, list[st
     row, metric = detail.row, detail.metric
     if detail.note or not detail.month:
         return []
-    period = "Survey year" if row.annual else "Month"
+    period = "Survey year" if row.annual else "Quarter" if row.quarterly else "Month"
     series = [
         [
-            item["month"].strftime("%Y") if row.annual else item["month"].strftime("%B %Y"),
+            item["month"].strftime("%Y")
+            if row.annual
+            else quarter_label(item["month"])
+            if row.quarterly
+            else item["month"].strftime("%B %Y"),
             _number(item["value"], item.get("figure"), numbers),
             item["special"],
             item["change_point"],
@@ -336,9 +353,7 @@ def rank_words(detail) -> str:
 def metric_download(detail, extension: str, *, profession_name: str) -> HttpResponse:
     meta = metric_meta(detail, profession_name=profession_name)
     name = _page_filename(detail.metric.code, detail.org, detail.month, detail.filters, extension)
-    if extension == "csv":
-        return _csv(meta, metric_sections(detail), name)
-    return _xlsx("Metric", meta, metric_sections(detail, numbers=True), name)
+    return _download(extension, "Metric", meta, partial(metric_sections, detail), name)
 
 
 BAND_HEADER = [
@@ -381,15 +396,42 @@ def diversity_sections(data, *, numbers: bool = False) -> list[tuple[str, list[s
         ]
         for r in data.disability
     ]
+    sex_age = [
+        [
+            r.label,
+            _number(r.female_display, r.female.figure if r.female else None, numbers),
+            r.female.people_display if r.female else "",
+            _number(r.older_display, r.older.figure if r.older else None, numbers),
+            r.older.people_display if r.older else "",
+            r.completeness,
+        ]
+        for r in data.sex_age
+    ]
+    ages = [
+        [a.label, _number(a.display, a.figure, numbers), a.completeness] for a in data.age_profile
+    ]
     return [
         ("Ethnic minority share by band", BAND_HEADER, ethnicity),
         ("Disability declaration by band", DISABILITY_HEADER, disability),
+        ("Sex and age by band group", SEX_AGE_HEADER, sex_age),
+        ("Staff in post by age band", ["Age band", "People in post", "Providers reporting"], ages),
     ]
 
 
-def diversity_download(data, extension: str, *, profession_name: str) -> HttpResponse:
+SEX_AGE_HEADER = [
+    "Band group",
+    "Female share",
+    "People with a recorded sex",
+    "Aged 55 and over",
+    "People with a stated age band",
+    "Providers reporting",
+]
+
+
+def _page_download(data, extension: str, page: str, title: str, sections, profession_name: str):
+    """A dashboard page's download: its meta rows, then ``sections(data, numbers=...)``."""
     meta = _page_meta(
-        "Quality Dashboard: diversity",
+        f"Quality Dashboard: {title}",
         data.org,
         data.month,
         data.filters,
@@ -397,10 +439,14 @@ def diversity_download(data, extension: str, *, profession_name: str) -> HttpRes
         computed_at=data.computed_at,
         freshness=data.freshness,
     )
-    name = _page_filename("diversity", data.org, data.month, data.filters, extension)
-    if extension == "csv":
-        return _csv(meta, diversity_sections(data), name)
-    return _xlsx("Diversity", meta, diversity_sections(data, numbers=True), name)
+    name = _page_filename(page, data.org, data.month, data.filters, extension)
+    return _download(extension, page.capitalize(), meta, partial(sections, data), name)
+
+
+def diversity_download(data, extension: str, *, profession_name: str) -> HttpResponse:
+    return _page_download(
+        data, extension, "diversity", "diversity", diversity_sections, profession_name
+    )
 
 
 SUPPLY_TOTALS_HEADER = [
@@ -416,17 +462,20 @@ SUPPLY_TOTALS_HEADER = [
 def supply_sections(data, *, numbers: bool = False) -> list[tuple[str, list[str], list[list]]]:
     if not data.month:
         return []
-    totals = [
-        [
-            row.metric.name,
-            row.metric.code,
-            _number(row.display, row.figure, numbers),
-            row.metric.unit,
-            row.variation_label,
-            row.completeness or "Not reported",
+
+    def measures(rows):
+        return [
+            [
+                row.metric.name,
+                row.metric.code,
+                _number(row.display, row.figure, numbers),
+                row.metric.unit,
+                row.variation_label,
+                row.completeness or "Not reported",
+            ]
+            for row in rows
         ]
-        for row in data.totals
-    ]
+
     header = ["Profession", "Staff in post", "Staff in post: providers reporting"]
     for metric in data.metrics:
         header += [metric.name, f"{metric.name}: providers reporting"]
@@ -437,22 +486,22 @@ def supply_sections(data, *, numbers: bool = False) -> list[tuple[str, list[str]
             cells += [value, reporting]
         professions.append(cells)
     return [
-        ("Support workforce and new routes into the professions", SUPPLY_TOTALS_HEADER, totals),
+        (
+            "Support workforce and new routes into the professions",
+            SUPPLY_TOTALS_HEADER,
+            measures(data.totals),
+        ),
+        (
+            "Placements, retirement risk, qualifications and clinical time",
+            SUPPLY_TOTALS_HEADER,
+            measures(data.capacity),
+        ),
+        ("Apprentices by level", SUPPLY_TOTALS_HEADER, measures(data.apprentice_levels)),
         ("Small and vulnerable professions", header, professions),
     ]
 
 
 def supply_download(data, extension: str) -> HttpResponse:
-    meta = _page_meta(
-        "Quality Dashboard: workforce supply",
-        data.org,
-        data.month,
-        data.filters,
-        profession_name="All professions",
-        computed_at=data.computed_at,
-        freshness=data.freshness,
+    return _page_download(
+        data, extension, "supply", "workforce supply", supply_sections, "All professions"
     )
-    name = _page_filename("supply", data.org, data.month, data.filters, extension)
-    if extension == "csv":
-        return _csv(meta, supply_sections(data), name)
-    return _xlsx("Supply", meta, supply_sections(data, numbers=True), name)

@@ -10,7 +10,7 @@ professions together.
 
 from dataclasses import dataclass, field
 
-from workforce.models import Band
+from workforce.models import AgeBand, ApprenticeshipLevel, Band
 
 
 class Domain:
@@ -58,6 +58,18 @@ class Metric:
     # Annual (the staff survey): one figure per survey year, stored at January of that year
     # (annual_month), never repeated month by month (PRODUCT.md 3.3).
     annual: bool = False
+    # Quarterly (placements): one figure per quarter, stored at the quarter's first month
+    # (January, April, July, October), never repeated month by month.
+    quarterly: bool = False
+    # A set of counts read together as one profile (the age profile, apprentices by level):
+    # the group's code; the pages show the group as a chart with its table.
+    group: str = ""
+
+    @property
+    def periodic(self) -> bool:
+        """One figure per survey year or per quarter, not per month: the series has a point
+        per period, the latest of which is the current figure."""
+        return self.annual or self.quarterly
 
     @property
     def domain_name(self) -> str:
@@ -98,6 +110,54 @@ def _pct(code, name, domain, numerator, denominator, direction, target, datasets
         scale=100.0,
         **kw,
     )
+
+
+def _staff_share(code, name, numerator, denominator, direction, **kw):
+    """A share of the staff in post (the equality and diversity measures): from the staff data,
+    with no default target."""
+    return _pct(code, name, Domain.STAFF, numerator, denominator, direction, None, ("staff",), **kw)
+
+
+def _count_metric(code, name, numerator, group="", direction="neither", **kw):
+    """A count of staff in post (a workforce measure from the staff data, no default target)."""
+    return Metric(
+        code,
+        name,
+        Domain.WORKFORCE,
+        "count",
+        numerator,
+        "",
+        direction,
+        None,
+        ("staff",),
+        by_band_group=True,
+        group=group,
+        **kw,
+    )
+
+
+# The age profile: in-post headcount by stated age band (not stated is left out; the share aged
+# 55 and over is over the stated bands too).
+AGE_BANDS = tuple(b for b in AgeBand if b != AgeBand.NOT_STATED)
+AGE_PROFILE = tuple(
+    _count_metric(
+        f"in_post_age_{band.value}",
+        f"In post aged {band.label.lower()}",
+        f"in post with age_band {band.value}",
+        "age_profile",
+    )
+    for band in AGE_BANDS
+)
+APPRENTICE_LEVELS = tuple(
+    _count_metric(
+        f"apprentices_level_{level.value}",
+        f"Apprentices in post at level {level.value}",
+        f"in post with apprentice = Y and apprenticeship_level {level.value}",
+        "apprentice_levels",
+    )
+    for level in ApprenticeshipLevel
+)
+GROUPS = {"age_profile": "Age profile", "apprentice_levels": "Apprentices by level"}
 
 
 CATALOGUE: tuple[Metric, ...] = (
@@ -189,51 +249,47 @@ CATALOGUE: tuple[Metric, ...] = (
         by_profession=False,
         annual=True,
     ),
-    _pct(
+    _staff_share(
         "ethnic_minority_share",
         "Ethnic minority share, all bands %",
-        Domain.STAFF,
         "in post ethnic_minority",
         "in post with known ethnicity",
         "neither",
-        None,
-        ("staff",),
         by_band_group=True,
         by_band=True,
     ),
-    _pct(
+    _staff_share(
         "ethnic_minority_share_senior",
         "Ethnic minority share, bands 8a-9 %",
-        Domain.STAFF,
         "in post ethnic_minority, bands 8a-9",
         "in post with known ethnicity, bands 8a-9",
         "higher",
-        None,
-        ("staff",),
     ),
-    _pct(
+    _staff_share(
         "disability_declared_share",
         "Disability declared %",
-        Domain.STAFF,
         "in post with disability yes or no",
         "in post",
         "higher",
-        None,
-        ("staff",),
         by_band_group=True,
         by_band=True,
     ),
-    _pct(
+    _staff_share(
         "disabled_share",
         "Disabled staff share %",
-        Domain.STAFF,
         "in post with disability yes",
         "in post with disability yes or no",
         "neither",
-        None,
-        ("staff",),
         by_band_group=True,
         by_band=True,
+    ),
+    _staff_share(
+        "female_share",
+        "Female staff share %",
+        "in post with sex female",
+        "in post with sex female or male",
+        "neither",
+        by_band_group=True,
     ),
     # Optimising the workforce
     _pct(
@@ -301,43 +357,85 @@ CATALOGUE: tuple[Metric, ...] = (
         ("staff",),
         by_band_group=True,
     ),
-    Metric(
-        "apprentices",
-        "Apprentices in post",
-        Domain.WORKFORCE,
-        "count",
-        "in post with apprentice = Y",
-        "",
-        "higher",
-        None,
-        ("staff",),
-        by_band_group=True,
+    _count_metric(
+        "apprentices", "Apprentices in post", "in post with apprentice = Y", direction="higher"
     ),
-    Metric(
+    _count_metric(
         "advanced_practitioners",
         "Advanced practitioners in post",
-        Domain.WORKFORCE,
-        "count",
         "in post with advanced_practice = Y",
-        "",
-        "higher",
-        None,
-        ("staff",),
-        by_band_group=True,
+        direction="higher",
     ),
-    Metric(
+    _count_metric(
         "return_to_practice_starters",
         "Return-to-practice starters (12 months)",
-        Domain.WORKFORCE,
-        "count",
         "starters with return_to_practice = Y in the 12 months to month end",
-        "",
+        direction="higher",
+    ),
+    _pct(
+        "placement_fill_rate",
+        "Placement fill rate %",
+        Domain.WORKFORCE,
+        "placements filled",
+        "placements offered",
+        "higher",
+        90.0,
+        ("placements",),
+        quarterly=True,
+    ),
+    _pct(
+        "placement_capacity_rate",
+        "Placement capacity against demand %",
+        Domain.WORKFORCE,
+        "placements offered",
+        "placements requested by education providers",
+        "higher",
+        100.0,
+        ("placements",),
+        quarterly=True,
+    ),
+    _pct(
+        "aged_55_plus_share",
+        "Staff aged 55 and over %",
+        Domain.WORKFORCE,
+        "in post with age_band 55_64 or 65_plus",
+        "in post with a stated age band",
+        "neither",
+        None,
+        ("staff",),
+        by_band_group=True,
+        description="Retirement risk (seed 004): the share who could retire in the next ten years.",
+    ),
+    *AGE_PROFILE,
+    *APPRENTICE_LEVELS,
+    _pct(
+        "support_qualified_l3",
+        "Support workforce at bands 3-4 qualified at level 3 and above %",
+        Domain.WORKFORCE,
+        "in post at bands 3-4 with qualification_level 3 to 8",
+        "in post at bands 3-4 with a stated qualification_level",
+        "higher",
+        None,
+        ("staff",),
+        description="Readiness employer question 16 (seed 002).",
+    ),
+    # Improving productivity
+    Metric(
+        "dcc_sessions_per_fte",
+        "Direct clinical care sessions per FTE",
+        Domain.PRODUCTIVITY,
+        "ratio",
+        "dcc_sessions of in-post staff with job_plan = Y and dcc_sessions given",
+        "fte of those same staff",
         "higher",
         None,
         ("staff",),
         by_band_group=True,
+        description=(
+            "Job-planned direct clinical care sessions a week per whole-time equivalent "
+            "(seed 003, reported as DCC/FTE); a full-time job plan has 10 sessions."
+        ),
     ),
-    # Improving productivity
     Metric(
         "contacts_per_fte",
         "Contacts per in-post FTE",
@@ -366,6 +464,12 @@ CATALOGUE: tuple[Metric, ...] = (
 
 BY_CODE: dict[str, Metric] = {metric.code: metric for metric in CATALOGUE}
 ANNUAL_CODES: tuple[str, ...] = tuple(m.code for m in CATALOGUE if m.annual)
+QUARTER_MONTHS = (1, 4, 7, 10)
+
+
+def group_metrics(group: str) -> list[Metric]:
+    """The counts of one profile (GROUPS), in their order."""
+    return [m for m in CATALOGUE if m.group == group]
 
 
 def annual_month(year: int):
@@ -379,8 +483,15 @@ def get(code: str) -> Metric:
     return BY_CODE[code]
 
 
-def by_domain() -> list[tuple[str, str, list[Metric]]]:
+# The scorecard's rows: every metric but the counts read together as a profile (age bands,
+# apprentices by level), which the supply and diversity pages show as charts with tables.
+SCORECARD = [m for m in CATALOGUE if not m.group]
+
+
+def by_domain(metrics: list[Metric] | None = None) -> list[tuple[str, str, list[Metric]]]:
+    """``metrics`` (default the whole catalogue) by domain, in the catalogue's order."""
+    metrics = CATALOGUE if metrics is None else metrics
     return [
-        (domain, name, [m for m in CATALOGUE if m.domain == domain])
+        (domain, name, [m for m in metrics if m.domain == domain])
         for domain, name in DOMAINS.items()
     ]

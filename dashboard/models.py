@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from councils.fields import user_fk
 from councils.models import Organisation
 from councils.scoping import ScopedQuerySet
 
@@ -51,6 +52,9 @@ class MetricValue(models.Model):
         indexes = [
             models.Index(fields=["organisation", "month"]),
             models.Index(fields=["metric", "month"]),
+            # the API's cursor pages (ordered by id) of one organisation: a range of this
+            # index wherever the organisation's rows sit in the table
+            models.Index(fields=["organisation", "id"], name="metric_value_org_id"),
         ]
 
     def __str__(self):
@@ -131,6 +135,17 @@ class RecomputeRun(models.Model):
     rows = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     note = models.CharField(max_length=200, blank=True, help_text="e.g. covered by a full run")
+    # The lease (dashboard/leases.py): a worker claims the run by raising ``attempts`` (its token)
+    # and renews ``heartbeat_at`` while it works; a run whose heartbeat is older than the lease
+    # was lost with its worker or its database connection and is taken over.
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Claims so far")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="A failed attempt is tried again from then"
+    )
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a message for the run last went to the broker"
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -164,19 +179,10 @@ class ChangePoint(models.Model):
     metric = models.CharField(max_length=40, help_text="Code from dashboard.metrics.CATALOGUE")
     month = models.DateField(help_text="First day of the month from which new limits start")
     reason = models.CharField(max_length=200)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="change_points_recorded",
-    )
+    recorded_by = user_fk(models.SET_NULL, null=True, related_name="change_points_recorded")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="change_points_removed",
+    removed_by = user_fk(
+        models.SET_NULL, null=True, blank=True, related_name="change_points_removed"
     )
     removed_at = models.DateTimeField(null=True, blank=True)
 
@@ -236,3 +242,149 @@ class BoardReportFile(models.Model):
 
     def __str__(self):
         return f"Board report {self.organisation_id} {self.query} ({self.status})"
+
+
+class SnapshotQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """Snapshots of runs in the user's scope (its own imports and on-demand runs) and of
+        England's (the nightly full run). A sibling's run is not listed."""
+        from councils.scoping import scope_q
+
+        return self.filter(
+            scope_q(user, action, "organisation__path") | models.Q(organisation__depth=1)
+        )
+
+
+class Snapshot(models.Model):
+    """One committed recompute of the aggregate store, numbered in commit order. The figures as
+    they stood at snapshot N are the versions (:class:`MetricValueVersion`) valid at N."""
+
+    committed_at = models.DateTimeField(db_index=True)
+    run = models.OneToOneField(
+        RecomputeRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="snapshot",
+        help_text="The recompute run that wrote it (empty for a capture outside a run)",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        help_text="The root of what the run covered (England for a full run)",
+    )
+    opened = models.PositiveIntegerField(default=0, help_text="Figure versions it added")
+    closed = models.PositiveIntegerField(default=0, help_text="Figure versions it ended")
+    pruned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its figures were pruned (older than the retention period)",
+    )
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"Snapshot {self.pk} ({self.committed_at:%Y-%m-%d %H:%M})"
+
+
+class MetricValueVersion(models.Model):
+    """A figure of the store over the snapshots it stood in: from ``valid_from`` up to (not
+    including) ``valid_to``; ``valid_to`` is empty while it is the store's figure. Only changed
+    figures get a new version, so the history grows with what changes, not with the store."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="metric_value_versions"
+    )
+    month = models.DateField()
+    metric = models.CharField(max_length=40)
+    profession = models.CharField(max_length=40, default="all")
+    band_group = models.CharField(max_length=12, default="all")
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+    value = models.FloatField(null=True)
+    people = models.PositiveIntegerField(null=True)
+    suppressed = models.BooleanField(default=False)
+    providers_reporting = models.PositiveIntegerField(default=0)
+    providers_total = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(help_text="When the recompute that wrote this version ran")
+    valid_from = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    valid_to = models.ForeignKey(
+        Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "metric", "profession", "band_group", "month"],
+                condition=models.Q(valid_to__isnull=True),
+                name="one_open_version_per_figure",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "month"], name="version_org_month")]
+
+    def __str__(self):
+        return f"{self.metric} {self.organisation_id} {self.month:%Y-%m} from {self.valid_from_id}"
+
+
+class PeerStat(models.Model):
+    """Peer benchmarking (PRODUCT.md 9, the Model Hospital manner): the distribution of one
+    metric's provider figures (all professions, all bands) over every provider of one type in
+    England, for one month. Written by the recompute with the figures (``dashboard.peers``);
+    figures hidden by small-number suppression are left out, and no provider's value is kept."""
+
+    provider_type = models.CharField(max_length=20)
+    metric = models.CharField(max_length=40)
+    month = models.DateField()
+    profession = models.CharField(max_length=40, default="all")
+    band_group = models.CharField(max_length=12, default="all")
+    count = models.PositiveIntegerField(help_text="Providers of the type with a figure shown")
+    minimum = models.FloatField()
+    lower_quartile = models.FloatField()
+    median = models.FloatField()
+    upper_quartile = models.FloatField()
+    maximum = models.FloatField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_type", "metric", "profession", "band_group", "month"],
+                name="peer_stat_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.metric} peers {self.provider_type} {self.month:%Y-%m}"
+
+
+class PeerPosition(models.Model):
+    """A provider's place among its peers (:class:`PeerStat`) for one metric and month: its rank
+    from the lowest value (1 = lowest; ties share the lower rank) and its quarter of the
+    distribution (1 = at or below the lower quartile ... 4 = above the upper quartile)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="peer_positions"
+    )
+    metric = models.CharField(max_length=40)
+    month = models.DateField()
+    rank = models.PositiveIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    computed_at = models.DateTimeField()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "metric", "month"], name="peer_position_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.metric} peer rank {self.rank} of {self.organisation_id} {self.month:%Y-%m}"

@@ -75,3 +75,30 @@ def spc_annual_series(
     months = sorted(m for m in points if m <= last)
     values = [points[m] for m in months]
     return SpcSeries(months, values, spc.analyse(values, direction=direction, target=target))
+
+
+def metric_series(
+    metric,
+    points: Mapping[dt.date, float | None],
+    *,
+    last: dt.date,
+    target: float | None,
+    change_points: Iterable[dt.date] = (),
+    size: int = WINDOW_MONTHS,
+) -> SpcSeries:
+    """THE series of a catalogue metric (``dashboard.metrics.Metric``) for one organisation,
+    profession and band group, as every page shows it: an annual or quarterly metric one point
+    per survey year or quarter (:func:`spc_annual_series`), any other over the ``size`` months
+    ending at ``last`` with new limits from each of the organisation's ``change_points`` for the
+    metric (:func:`spc_series`). The metric page, scorecard, board report and the delivery
+    plan's linked measures all call this, so the same figures get the same verdicts everywhere."""
+    if metric.periodic:  # one point per survey year or quarter, never repeated by month
+        return spc_annual_series(points, last=last, direction=metric.direction, target=target)
+    return spc_series(
+        points,
+        last=last,
+        direction=metric.direction,
+        target=target,
+        size=size,
+        change_points=change_points,
+    )

@@ -2,21 +2,25 @@
 
 A recompute is recorded as a :class:`RecomputeRun` before anything is queued, so a broker outage
 never loses it: ``request_recompute`` creates a pending run and queues ``recompute_run`` once the
-caller's transaction commits; if the broker is down the run stays pending and ``run_pending`` (on
-worker start-up and in the nightly full run) picks it up. ``recompute`` claims the run, replaces its
-figures in one transaction and records the outcome; a failure rolls the figures back (the previous
-ones stay) and marks the run failed. A run left "running" by a killed worker is marked failed by
-the next run, which queues its scope again.
+caller's transaction commits. ``recompute`` claims the run on a lease (``dashboard/leases.py``),
+replaces its figures and marks it succeeded in one transaction; a failure rolls the figures back
+(the previous ones stay) and the run is tried again after a backoff, then failed with the reason.
+A run whose worker was killed or lost its database connection stops renewing its lease; once the
+lease lapses the next worker takes it over and redoes it from the start: a redelivered message,
+a worker starting, or beat's ``recover_runs`` every 30 seconds brings it to one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Subquery, Value
+from django.db.models import F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -24,16 +28,16 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from ahpportal.months import month_start
 from councils.models import Organisation
 
-from . import compute, compute_months
+from . import compute, compute_months, leases, snapshots
 from . import metrics as catalogue
 from .models import ChangePoint, RecomputeRun, Target
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=30)  # a run "running" longer than this was lost with its worker
 LOCK_KEY = 0x41485044  # "AHPD": the PostgreSQL advisory lock serialising writes to the store
 # kombu (Celery's transport) raises its own OperationalError when the broker cannot be reached.
 BROKER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError, KombuOperationalError)
+_DEFERRED: ContextVar[bool] = ContextVar("recomputes_deferred", default=False)
 
 
 # ------------------------------------------------------------------------------------ queueing
@@ -82,43 +86,113 @@ def request_recompute(
         range_months=[m.isoformat() for m in sorted(added + dropped)],
         requested_by=requested_by,
     )
-    transaction.on_commit(lambda: enqueue(run.pk))
+    if not _DEFERRED.get():
+        transaction.on_commit(lambda: enqueue(run.pk))
     return run
 
 
-def enqueue(run_id: int) -> bool:
-    """Send the run to the broker; False (and the run stays pending) if the broker is down."""
+@contextmanager
+def recomputes_deferred():
+    """Within it, ``request_recompute`` records pending runs but queues none: for a bulk load
+    (the demo's imports) that a full recompute follows, which covers every run pending before it
+    (``_supersede_pending``), so each file's own recompute would be work thrown away."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
+def enqueue(run_id: int, *, countdown: float | None = None) -> bool:
+    """Send the run to the broker (``countdown`` seconds from now); False (and the run waits for
+    ``recover_runs``) if the broker is down."""
     from .tasks import recompute_run
 
+    # Marked queued before it is sent, so this process never writes the run while a worker that
+    # has already received the message holds it (SQLite would answer "database table is locked").
+    unfinished = RecomputeRun.objects.filter(pk=run_id).exclude(status__in=FINISHED)
+    unfinished.update(queued_at=timezone.now())
     try:
-        recompute_run.delay(run_id)
+        recompute_run.apply_async((run_id,), countdown=countdown or None)
     except BROKER_ERRORS as exc:
         logger.warning("Broker unavailable, recompute run %s stays pending: %s", run_id, exc)
+        unfinished.update(queued_at=None)
         return False
     return True
 
 
-def enqueue_pending() -> bool:
-    """Queue ``run_pending`` if any run is waiting (called when a worker starts)."""
-    if not RecomputeRun.objects.filter(status=RecomputeRun.Status.PENDING).exists():
-        return False
-    from .tasks import run_pending
+def enqueue_recovery() -> bool:
+    """When a worker starts: queue ``recover_runs`` now, and once more when the lease of a run
+    whose worker was killed just before this one started has lapsed."""
+    from .tasks import recover_runs
 
+    later = settings.RECOMPUTE_LEASE_SECONDS + settings.RECOMPUTE_HEARTBEAT_SECONDS
     try:
-        run_pending.delay()
+        recover_runs.delay()
+        recover_runs.apply_async(countdown=later)
     except BROKER_ERRORS:
         return False
     return True
 
 
 # ------------------------------------------------------------------------------------- running
+FINISHED = (RecomputeRun.Status.SUCCEEDED, RecomputeRun.Status.FAILED)
+REQUEUE_AFTER = timedelta(minutes=10)  # a pending run's message may have been lost by then
+
+
+def _claimable(now) -> Q:
+    """Runs a worker may take now: pending ones (once their retry is due) and running ones whose
+    lease lapsed."""
+    lapsed = now - leases.lease()
+    due = Q(retry_at__isnull=True) | Q(retry_at__lte=now)
+    silent = Q(heartbeat_at__lt=lapsed) | Q(heartbeat_at__isnull=True, started_at__lt=lapsed)
+    return (Q(status=RecomputeRun.Status.PENDING) & due) | (
+        Q(status=RecomputeRun.Status.RUNNING) & silent
+    )
+
+
 def _claim(run: RecomputeRun) -> bool:
-    """Mark the run running if it is still pending (exactly one worker wins)."""
-    claimed = RecomputeRun.objects.filter(pk=run.pk, status=RecomputeRun.Status.PENDING).update(
-        status=RecomputeRun.Status.RUNNING, started_at=timezone.now()
+    """Take the run if it is claimable (exactly one worker wins: the update compares the attempt
+    number it read). A lapsed run that has had every attempt is marked failed instead."""
+    run.refresh_from_db()
+    now = timezone.now()
+    mine = RecomputeRun.objects.filter(pk=run.pk, attempts=run.attempts).filter(_claimable(now))
+    if run.attempts >= settings.RECOMPUTE_MAX_ATTEMPTS:
+        mine.update(
+            status=RecomputeRun.Status.FAILED,
+            finished_at=now,
+            error=f"{LOST} ({run.attempts} attempts). {run.error}".strip()[:2000],
+        )
+        run.refresh_from_db()
+        return False
+    if run.status == RecomputeRun.Status.RUNNING:
+        logger.warning("Taking over recompute run %s: its lease lapsed", run.pk)
+    claimed = mine.update(
+        status=RecomputeRun.Status.RUNNING,
+        attempts=run.attempts + 1,
+        started_at=now,
+        heartbeat_at=now,
+        retry_at=None,
+        finished_at=None,
     )
     run.refresh_from_db()
     return bool(claimed)
+
+
+LOST = "The worker stopped before the run finished; the previous figures were kept"
+
+
+def wait_before_claim(run: RecomputeRun, *, now=None) -> float | None:
+    """Seconds until the run can be claimed: 0 now, None never (it finished). A run another
+    worker holds can be claimed if its lease lapses; a failed attempt's when its retry is due."""
+    now = now or timezone.now()
+    if run.status in FINISHED:
+        return None
+    if run.status == RecomputeRun.Status.PENDING:
+        due = run.retry_at or now
+    else:
+        due = leases.lapses_at(run) or now
+    return max(0.0, (due - now).total_seconds())
 
 
 def _lock_store() -> None:
@@ -129,67 +203,75 @@ def _lock_store() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def recover_stale_runs(*, now=None) -> list[RecomputeRun]:
-    """Mark runs left running by a lost worker failed, and queue their scope again."""
-    now = now or timezone.now()
-    stale = list(
-        RecomputeRun.objects.filter(
-            status=RecomputeRun.Status.RUNNING, started_at__lt=now - STALE_AFTER
-        )
+def _commit_check(run: RecomputeRun, attempt: int) -> None:
+    """Inside the run's transaction, just before it commits: the run must still be this
+    attempt's (row locked until commit, so no worker can take it over in between)."""
+    held = RecomputeRun.objects.select_for_update().filter(
+        pk=run.pk, attempts=attempt, status=RecomputeRun.Status.RUNNING
     )
-    retries = []
-    for run in stale:
-        updated = RecomputeRun.objects.filter(pk=run.pk, status=RecomputeRun.Status.RUNNING).update(
-            status=RecomputeRun.Status.FAILED,
-            finished_at=now,
-            error="The worker stopped before the run finished; the previous figures were kept.",
-        )
-        if updated:
-            retries.append(
-                RecomputeRun.objects.create(
-                    organisation_id=run.organisation_id,
-                    kind=run.kind,
-                    scope=run.scope,
-                    provider_ids=run.provider_ids,
-                    months=run.months,
-                    provider_months=run.provider_months,
-                    range_months=run.range_months,
-                    requested_by_id=run.requested_by_id,
-                    note=f"Retry of run {run.pk}",
-                )
-            )
-    return retries
+    if not list(held.values_list("pk", flat=True)):
+        raise leases.LeaseLost(f"Recompute run {run.pk} attempt {attempt} was taken over")
 
 
 def recompute(*, run: RecomputeRun) -> RecomputeRun:
-    """Do the work of a pending run: replace its figures in one transaction.
+    """Do the work of a claimable run: replace its figures in one transaction, which also marks
+    it succeeded. Returns the run; a run another worker holds (or that finished) is left alone.
 
-    Returns the run (succeeded or failed); a run that is no longer pending is left alone.
-    """
-    retries = recover_stale_runs()
+    A failed attempt rolls back (the previous figures stay) and is tried again after a backoff;
+    after ``RECOMPUTE_MAX_ATTEMPTS`` the run is failed with the reason."""
     if not _claim(run):
         return run
+    attempt = run.attempts
     try:
-        with transaction.atomic():
+        with leases.Heartbeat(run.pk, attempt), transaction.atomic():
             _lock_store()
-            rows = _replace_figures(run)
+            rows = snapshots.record(run, lambda: _replace_figures(run))
+            leases.pause_for_tests()
+            _commit_check(run, attempt)
+            RecomputeRun.objects.filter(pk=run.pk).update(
+                status=RecomputeRun.Status.SUCCEEDED,
+                finished_at=timezone.now(),
+                rows=rows,
+                error="",
+                note=_retried_note(run, attempt),
+            )
+            if run.kind == RecomputeRun.Kind.FULL:
+                _supersede_pending(run)
+    except leases.LeaseLost as lost:
+        logger.warning("%s; this attempt's work was rolled back", lost)
     except Exception as exc:
-        logger.exception("Recompute run %s failed", run.pk)
-        RecomputeRun.objects.filter(pk=run.pk).update(
-            status=RecomputeRun.Status.FAILED,
-            finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
-    else:
-        RecomputeRun.objects.filter(pk=run.pk).update(
-            status=RecomputeRun.Status.SUCCEEDED, finished_at=timezone.now(), rows=rows
-        )
-        if run.kind == RecomputeRun.Kind.FULL:
-            _supersede_pending(run)
-    for retry in retries:
-        transaction.on_commit(lambda pk=retry.pk: enqueue(pk))
+        logger.exception("Recompute run %s attempt %s failed", run.pk, attempt)
+        _attempt_failed(run, attempt, exc)
     run.refresh_from_db()
     return run
+
+
+def _retried_note(run: RecomputeRun, attempt: int) -> str:
+    if attempt == 1:
+        return run.note
+    first = run.error.split(":", 1)[0] if run.error else "the worker was lost"
+    return f"Done at attempt {attempt} (an earlier attempt failed: {first})"[:200]
+
+
+def _attempt_failed(run: RecomputeRun, attempt: int, exc: BaseException) -> None:
+    """Record a failed attempt: pending again with a retry time, or failed after the last."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()  # e.g. the database dropped the connection
+    error = f"{type(exc).__name__}: {exc}".strip()[:1900]
+    now = timezone.now()
+    mine = RecomputeRun.objects.filter(
+        pk=run.pk, attempts=attempt, status=RecomputeRun.Status.RUNNING
+    )
+    if attempt >= settings.RECOMPUTE_MAX_ATTEMPTS:
+        mine.update(
+            status=RecomputeRun.Status.FAILED,
+            finished_at=now,
+            error=f"{error} (attempt {attempt} of {settings.RECOMPUTE_MAX_ATTEMPTS})",
+        )
+        return
+    delay = leases.retry_delay(attempt)
+    if mine.update(status=RecomputeRun.Status.PENDING, retry_at=now + delay, error=error):
+        transaction.on_commit(lambda: enqueue(run.pk, countdown=delay.total_seconds()), robust=True)
 
 
 def _replace_figures(run: RecomputeRun) -> int:
@@ -222,19 +304,22 @@ def _replace_figures(run: RecomputeRun) -> int:
 
 
 def _supersede_pending(full_run: RecomputeRun) -> int:
-    """Pending runs requested before a full run started are covered by it."""
-    return RecomputeRun.objects.filter(
-        status=RecomputeRun.Status.PENDING, created_at__lte=full_run.started_at
-    ).update(
-        status=RecomputeRun.Status.SUCCEEDED,
-        finished_at=timezone.now(),
-        note=f"Covered by full run {full_run.pk}",
+    """Runs waiting (or lost with their worker) that were requested before a full run started
+    are covered by it."""
+    return (
+        RecomputeRun.objects.filter(_claimable(timezone.now()))
+        .filter(created_at__lte=full_run.started_at)
+        .exclude(pk=full_run.pk)
+        .update(
+            status=RecomputeRun.Status.SUCCEEDED,
+            finished_at=timezone.now(),
+            note=f"Covered by full run {full_run.pk}",
+        )
     )
 
 
 def recompute_all(*, requested_by=None) -> RecomputeRun:
     """The nightly full recompute, synchronously: every provider, every month with data."""
-    recover_stale_runs()
     run = RecomputeRun.objects.create(
         organisation=Organisation.get_first_root_node(),
         kind=RecomputeRun.Kind.FULL,
@@ -245,20 +330,38 @@ def recompute_all(*, requested_by=None) -> RecomputeRun:
 
 
 def run_pending() -> list[RecomputeRun]:
-    """Run every pending run, oldest first (after a broker outage, or a lost worker)."""
-    recover_stale_runs()
-    done = []
-    for run in RecomputeRun.objects.filter(status=RecomputeRun.Status.PENDING).order_by(
-        "created_at", "pk"
-    ):
-        done.append(recompute(run=run))
-    return done
+    """Do every claimable run here, oldest first (pending ones, and those lost with a worker)."""
+    runs = RecomputeRun.objects.filter(_claimable(timezone.now())).order_by("created_at", "pk")
+    return [recompute(run=run) for run in runs]
+
+
+def recover_runs(*, now=None) -> list[int]:
+    """Queue the runs no message will bring to a worker (beat, every 30 seconds, and a worker
+    starting): running runs whose lease lapsed, not queued since; pending runs whose retry is
+    due that were never queued (the broker was down) or queued so long ago that the message
+    may be lost. Returns their ids."""
+    now = now or timezone.now()
+    stale_message = Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
+    lapsed_unqueued = Q(status=RecomputeRun.Status.RUNNING) & (
+        Q(queued_at__isnull=True) | Q(queued_at__lt=F("started_at"))
+    )
+    ids = list(
+        RecomputeRun.objects.filter(_claimable(now))
+        .filter(stale_message | lapsed_unqueued)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        if not enqueue(pk):
+            break
+    return ids
 
 
 # ------------------------------------------------------------------------------------- reading
-def recompute_notice(organisation: Organisation) -> RecomputeRun | None:
-    """The run pages mention for ``organisation``: a pending or running run that covers it (its
-    figures are being recomputed), else the newest run covering it if that one failed.
+def recompute_notices(organisation: Organisation) -> list[RecomputeRun]:
+    """The runs pages mention for ``organisation``, oldest first: every pending, running (or
+    lapsed) run that covers it, and every failed run covering it that no later successful run
+    covered, whatever other runs did since.
 
     A run covers an organisation when its figures change: when the run covers every
     organisation (a full or all-provider run, or one whose month range grew or shrank), or when
@@ -277,29 +380,61 @@ def recompute_notice(organisation: Organisation) -> RecomputeRun | None:
             created_at__gte=Coalesce(
                 Subquery(last_full), Value(dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
             )
-        ).order_by("-created_at", "-pk")
+        ).order_by("created_at", "pk")
     )
-    ids = {pk for run in runs for pk in run.provider_ids}
+    ids = {
+        pk for run in runs if run.status != RecomputeRun.Status.SUCCEEDED for pk in run.provider_ids
+    }
     below = set(
         Organisation.objects.below(organisation).filter(pk__in=ids).values_list("pk", flat=True)
         if ids
         else []
     )
-    covering = [
-        run
-        for run in runs
-        if run.covers_every_provider
-        or run.kind == RecomputeRun.Kind.FULL
-        or run.range_months
-        or below.intersection(run.provider_ids)
-    ]
-    active = (RecomputeRun.Status.PENDING, RecomputeRun.Status.RUNNING)
-    busy = next((run for run in covering if run.status in active), None)
-    if busy is not None:
-        return busy
-    if covering and covering[0].status == RecomputeRun.Status.FAILED:
-        return covering[0]
-    return None
+    succeeded = [run for run in runs if run.status == RecomputeRun.Status.SUCCEEDED]
+    notices = []
+    for run in runs:
+        if run.status == RecomputeRun.Status.SUCCEEDED:
+            continue
+        if not (
+            run.covers_every_provider
+            or run.kind == RecomputeRun.Kind.FULL
+            or run.range_months
+            or below.intersection(run.provider_ids)
+        ):
+            continue
+        if run.status == RecomputeRun.Status.FAILED and any(
+            later.created_at > run.created_at and _covers(later, run) for later in succeeded
+        ):
+            continue
+        notices.append(run)
+    return notices
+
+
+def _months_by_provider(run: RecomputeRun) -> dict[int, set[str] | None] | None:
+    """What a run recomputes: provider id -> its months (None: every month); None: every
+    provider and every month."""
+    if run.kind == RecomputeRun.Kind.FULL or (run.covers_every_provider and not run.months):
+        return None
+    if run.covers_every_provider:
+        return {"*": set(run.months)}
+    if run.provider_months:
+        return {int(pk): set(months) for pk, months in run.provider_months.items()}
+    return {int(pk): set(run.months) or None for pk in run.provider_ids}
+
+
+def _covers(later: RecomputeRun, earlier: RecomputeRun) -> bool:
+    """Whether ``later`` recomputed everything ``earlier`` would have (every run also keeps the
+    store to the data's month range, so a range change is covered by any later run)."""
+    wide, narrow = _months_by_provider(later), _months_by_provider(earlier)
+    if wide is None:
+        return True
+    if narrow is None:
+        return False
+    for pk, months in narrow.items():
+        have = wide.get(pk, wide.get("*", set()))
+        if have is not None and (months is None or not months <= have):
+            return False
+    return True
 
 
 def latest_run(organisation: Organisation) -> RecomputeRun | None:

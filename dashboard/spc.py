@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import pairwise
 from typing import Literal, SupportsFloat
 
@@ -163,43 +163,46 @@ class SpcPoint:
 
 
 @dataclass(frozen=True)
-class SpcSegment:
+class SpcLines:
+    """The lines of a chart: the mean, the process limits (3 sigma), the 2- and 1-sigma lines,
+    the mean moving range and sigma. The lines other than ``mean`` are None with fewer than the
+    minimum points."""
+
+    mean: float | None
+    upper_limit: float | None
+    lower_limit: float | None
+    upper_two_thirds: float | None
+    lower_two_thirds: float | None
+    upper_one_third: float | None
+    lower_one_third: float | None
+    mean_moving_range: float | None
+    sigma: float | None
+
+    @property
+    def has_limits(self) -> bool:
+        """Whether there were enough points to compute limits and verdicts."""
+        return self.upper_limit is not None
+
+
+LINE_FIELDS = tuple(field.name for field in fields(SpcLines))
+
+
+@dataclass(frozen=True)
+class SpcSegment(SpcLines):
     """The points from ``start`` (a change point, or the first position) to ``end`` (exclusive)
-    and their lines; the lines other than ``mean`` are None with fewer than the minimum points."""
+    and their lines."""
 
     start: int
     end: int
     points: int
-    mean: float | None
-    upper_limit: float | None
-    lower_limit: float | None
-    upper_two_thirds: float | None
-    lower_two_thirds: float | None
-    upper_one_third: float | None
-    lower_one_third: float | None
-    mean_moving_range: float | None
-    sigma: float | None
     change_point: bool = False
-
-    @property
-    def has_limits(self) -> bool:
-        return self.upper_limit is not None
 
 
 @dataclass(frozen=True)
-class SpcResult:
+class SpcResult(SpcLines):
     """Outcome of :func:`analyse`. The lines are the latest segment's (None when it has too
     little data); :attr:`segments` holds every segment's."""
 
-    mean: float | None
-    upper_limit: float | None
-    lower_limit: float | None
-    upper_two_thirds: float | None
-    lower_two_thirds: float | None
-    upper_one_third: float | None
-    lower_one_third: float | None
-    mean_moving_range: float | None
-    sigma: float | None
     points: tuple[SpcPoint, ...]
     variation: Variation
     assurance: Assurance
@@ -208,11 +211,6 @@ class SpcResult:
     min_points: int
     segments: tuple[SpcSegment, ...] = ()
     trend_length: int = DEFAULT_TREND_LENGTH
-
-    @property
-    def has_limits(self) -> bool:
-        """Whether the latest segment had enough points to compute limits and verdicts."""
-        return self.upper_limit is not None
 
     @property
     def change_points(self) -> tuple[int, ...]:
@@ -306,15 +304,7 @@ def analyse(
     else:
         variation = "common_cause"
     return SpcResult(
-        mean=last.mean,
-        upper_limit=last.upper_limit,
-        lower_limit=last.lower_limit,
-        upper_two_thirds=last.upper_two_thirds,
-        lower_two_thirds=last.lower_two_thirds,
-        upper_one_third=last.upper_one_third,
-        lower_one_third=last.lower_one_third,
-        mean_moving_range=last.mean_moving_range,
-        sigma=last.sigma,
+        **{name: getattr(last, name) for name in LINE_FIELDS},
         points=tuple(points),
         variation=variation,
         assurance=_assurance(target_value, direction, last),
@@ -340,9 +330,8 @@ def _segment(
     # statistics.mean is exact for floats, so a constant series has exactly its value as mean.
     mean = statistics.mean(xs) if xs else None
     if len(xs) < min_points:
-        return SpcSegment(
-            start, end, len(xs), mean, None, None, None, None, None, None, None, None, change_point
-        )
+        lines = dict.fromkeys(LINE_FIELDS, None) | {"mean": mean}
+        return SpcSegment(**lines, start=start, end=end, points=len(xs), change_point=change_point)
     mr_bar = statistics.mean(abs(b - a) for a, b in pairwise(xs))
     third = (LIMIT_FACTOR / 3) * mr_bar
     return SpcSegment(

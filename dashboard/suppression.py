@@ -1,10 +1,12 @@
 """Small-number suppression (PRODUCT.md 3.4), applied wherever a figure leaves the server.
 
 Which figures are small is decided once, when the figures are computed
-(``dashboard.compute.suppression_sql``), and stored with each figure (``MetricValue.suppressed``):
-a figure resting on fewer than :data:`THRESHOLD` people, and, where such a figure is the only
-hidden one among its siblings (so that it could be recovered by subtracting the others from the
-parent's total), the next smallest sibling too.
+(``dashboard.compute.suppress``), and stored with each figure (``MetricValue.suppressed``):
+a figure resting on fewer than :data:`THRESHOLD` people, and secondary suppression: wherever a
+total and its parts (a parent and its children; all professions and each profession; all bands
+and the band groups; all bands and the single bands) hold exactly one hidden figure, which could
+be worked out by subtraction, one more (the smallest visible part, or the total), repeated until
+no group holds exactly one.
 
 Who may see a small figure is decided here, by :func:`is_suppressed` alone: only people holding a
 role at the organisation that owns the figure. Everyone else (the parents, siblings, regional and

@@ -17,9 +17,20 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from councils import selectors as org_selectors
+from councils.pages import org_context
 from councils.scoping import covers, get_in_scope_or_404
 
-from . import board_reports, compute, exports, pdf, selectors, services, spc
+from . import (
+    board_reports,
+    compute,
+    exports,
+    leases,
+    metric_versions,
+    pdf,
+    selectors,
+    services,
+    spc,
+)
 from . import metrics as catalogue
 from . import targets as target_rules
 from .forms import ChangePointForm, FilterForm, TargetsForm
@@ -38,7 +49,11 @@ def catalogue_page(request):
                     domain,
                     name,
                     [
-                        (m, ", ".join(DATASET_NAMES.get(ds, ds) for ds in m.datasets))
+                        (
+                            m,
+                            ", ".join(DATASET_NAMES.get(ds, ds) for ds in m.datasets),
+                            metric_versions.versions(m.code),
+                        )
                         for m in metrics
                     ],
                 )
@@ -58,6 +73,7 @@ DATASET_NAMES = {
     "activity": "Activity",
     "spend": "Spend",
     "staff_survey": "Staff survey",
+    "placements": "Placements",
 }
 
 
@@ -128,16 +144,10 @@ def run_status(request, code, pk):
             "org": org,
             "run": run,
             "in_progress": in_progress,
+            "progress": leases.progress(run) if in_progress else None,
             "breadcrumb": org_selectors.breadcrumb(request.user, org),
         },
     )
-
-
-def _definition(code: str) -> catalogue.Metric:
-    try:
-        return catalogue.get(code)
-    except KeyError:
-        raise Http404("No such metric.") from None
 
 
 @login_required
@@ -145,7 +155,7 @@ def change_points(request, code, metric):
     """A chair records a change point for a metric at their organisation, or sees those
     recorded (and removed) before."""
     org = org_selectors.organisation_for(request.user, code, "chair")
-    definition = _definition(metric)
+    definition = _metric(metric)
     available = selectors.available_months(org)
     months = selectors.window(available[0]) if available else []
     form = ChangePointForm(request.POST or None, months=months, organisation=org, metric=definition)
@@ -191,7 +201,7 @@ def change_points(request, code, metric):
 @require_POST
 def change_point_remove(request, code, metric, pk):
     org = org_selectors.organisation_for(request.user, code, "chair")
-    definition = _definition(metric)
+    definition = _metric(metric)
     point = get_in_scope_or_404(
         ChangePoint.objects.active(),
         request.user,
@@ -209,26 +219,32 @@ def change_point_remove(request, code, metric, pk):
     return redirect(reverse("dashboard:change_points", args=[org.code, definition.code]))
 
 
-def _filters(request, months, **options) -> tuple[FilterForm, selectors.Filters]:
-    form = FilterForm(request.GET or None, months=months, **options)
+def _filters(params, months, **options) -> tuple[FilterForm, selectors.Filters]:
+    """The filter form of a query (``params``, a QueryDict) and the filters it gives."""
+    form = FilterForm(params or None, months=months, **options)
     if form.is_bound:
         form.is_valid()
     return form, form.filters()
+
+
+def _page_filters(request, code, **options):
+    """A dashboard page's organisation, the months it has data for, and the filter form and
+    filters of the request's query."""
+    org = _org(request, code)
+    months = selectors.available_months(org)
+    form, filters = _filters(request.GET, months, **options)
+    return org, months, form, filters
 
 
 def _org(request, code):
     return org_selectors.organisation_for(request.user, code, "view")
 
 
-def _metric(code: str):
+def _metric(code: str) -> catalogue.Metric:
     try:
         return catalogue.get(code)
     except KeyError:
         raise Http404("No such metric.") from None
-
-
-def _context(request, org, **extra):
-    return {"org": org, "breadcrumb": org_selectors.breadcrumb(request.user, org), **extra}
 
 
 def _query(filters: selectors.Filters) -> str:
@@ -239,15 +255,13 @@ def _query(filters: selectors.Filters) -> str:
 @login_required
 @require_GET
 def scorecard(request, code):
-    org = _org(request, code)
-    months = selectors.available_months(org)
-    form, filters = _filters(request, months)
+    org, months, form, filters = _page_filters(request, code)
     card = selectors.scorecard_for(request.user, org, filters, months)
     children = list(org_selectors.children_of(org).order_by("name"))
     return render(
         request,
         "dashboard/scorecard.html",
-        _context(
+        org_context(
             request,
             org,
             card=card,
@@ -265,18 +279,36 @@ def _profession_name(form, filters) -> str:
     return dict(form.fields["profession"].choices).get(filters.profession, filters.profession)
 
 
+# What a page shows, for the page and for its download alike: (org, form, filters, page data)
+
+
+def _metric_detail(request, code, metric):
+    org, months, form, filters = _page_filters(request, code)
+    definition = _metric(metric)
+    detail = selectors.metric_detail_for(request.user, org, definition, filters, months)
+    return org, form, filters, detail
+
+
+def _diversity(request, code):
+    org, months, form, filters = _page_filters(request, code, with_band_group=False)
+    return org, form, filters, selectors.diversity_for(request.user, org, filters, months)
+
+
+def _supply(request, code):
+    org, months, form, filters = _page_filters(
+        request, code, with_profession=False, with_band_group=False
+    )
+    return org, form, filters, selectors.supply_for(request.user, org, filters, months)
+
+
 @login_required
 @require_GET
 def metric(request, code, metric):
-    org = _org(request, code)
-    definition = _metric(metric)
-    months = selectors.available_months(org)
-    form, filters = _filters(request, months)
-    detail = selectors.metric_detail_for(request.user, org, definition, filters, months)
+    org, form, filters, detail = _metric_detail(request, code, metric)
     return render(
         request,
         "dashboard/metric.html",
-        _context(
+        org_context(
             request,
             org,
             detail=detail,
@@ -291,14 +323,11 @@ def metric(request, code, metric):
 @login_required
 @require_GET
 def diversity(request, code):
-    org = _org(request, code)
-    months = selectors.available_months(org)
-    form, filters = _filters(request, months, with_band_group=False)
-    data = selectors.diversity_for(request.user, org, filters, months)
+    org, form, filters, data = _diversity(request, code)
     return render(
         request,
         "dashboard/diversity.html",
-        _context(
+        org_context(
             request,
             org,
             data=data,
@@ -313,21 +342,16 @@ def diversity(request, code):
 @login_required
 @require_GET
 def supply(request, code):
-    org = _org(request, code)
-    months = selectors.available_months(org)
-    form, filters = _filters(request, months, with_profession=False, with_band_group=False)
-    data = selectors.supply_for(request.user, org, filters, months)
+    org, form, filters, data = _supply(request, code)
     return render(
         request,
         "dashboard/supply.html",
-        _context(request, org, data=data, form=form, query=_query(filters)),
+        org_context(request, org, data=data, form=form, query=_query(filters)),
     )
 
 
 def _scorecard_for_export(request, code):
-    org = _org(request, code)
-    months = selectors.available_months(org)
-    form, filters = _filters(request, months)
+    org, months, form, filters = _page_filters(request, code)
     card = selectors.scorecard_for(request.user, org, filters, months)
     return card, _profession_name(form, filters)
 
@@ -357,11 +381,7 @@ def _download(extension: str) -> str:
 def metric_download(request, code, metric, extension):
     """CSV or XLSX of the metric page as the user sees it for the same filters."""
     extension = _download(extension)
-    org = _org(request, code)
-    definition = _metric(metric)
-    months = selectors.available_months(org)
-    form, filters = _filters(request, months)
-    detail = selectors.metric_detail_for(request.user, org, definition, filters, months)
+    _, form, filters, detail = _metric_detail(request, code, metric)
     return exports.metric_download(
         detail, extension, profession_name=_profession_name(form, filters)
     )
@@ -371,10 +391,7 @@ def metric_download(request, code, metric, extension):
 @require_GET
 def diversity_download(request, code, extension):
     extension = _download(extension)
-    org = _org(request, code)
-    months = selectors.available_months(org)
-    form, filters = _filters(request, months, with_band_group=False)
-    data = selectors.diversity_for(request.user, org, filters, months)
+    _, form, filters, data = _diversity(request, code)
     return exports.diversity_download(
         data, extension, profession_name=_profession_name(form, filters)
     )
@@ -384,10 +401,7 @@ def diversity_download(request, code, extension):
 @require_GET
 def supply_download(request, code, extension):
     extension = _download(extension)
-    org = _org(request, code)
-    months = selectors.available_months(org)
-    _, filters = _filters(request, months, with_profession=False, with_band_group=False)
-    data = selectors.supply_for(request.user, org, filters, months)
+    *_, data = _supply(request, code)
     return exports.supply_download(data, extension)
 
 
@@ -395,10 +409,7 @@ def board_report_context(user, org, params) -> dict:
     """What the board report shows for ``user`` and the filters in ``params`` (a QueryDict):
     the page and the PDF task share it."""
     months = selectors.available_months(org)
-    form = FilterForm(params or None, months=months)
-    if form.is_bound:
-        form.is_valid()
-    filters = form.filters()
+    form, filters = _filters(params, months)
     card = selectors.scorecard_for(user, org, filters, months)
     return {
         "org": org,
@@ -414,10 +425,8 @@ def board_report_context(user, org, params) -> dict:
 
 def board_report_filters(org, params) -> tuple[selectors.Filters, list]:
     months = selectors.available_months(org)
-    form = FilterForm(params or None, months=months)
-    if form.is_bound:
-        form.is_valid()
-    return form.filters(), months
+    _, filters = _filters(params, months)
+    return filters, months
 
 
 @login_required

@@ -14,9 +14,24 @@ from rest_framework.response import Response
 from ahpportal.api.conditional import ConditionalMixin
 from ahpportal.api.schema import documented
 
+from .. import metric_versions
 from .. import metrics as catalogue
 
 # --- metric definitions --------------------------------------------------------------------
+
+
+class MetricVersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    effective_month = serializers.CharField(
+        allow_null=True, help_text="YYYY-MM it took effect; null: from the first month"
+    )
+    reason = serializers.CharField()
+    name = serializers.CharField()
+    numerator = serializers.CharField()
+    denominator = serializers.CharField()
+    direction = serializers.ChoiceField(choices=["higher", "lower", "neither"])
+    default_target = serializers.FloatField(allow_null=True)
+    description = serializers.CharField()
 
 
 class MetricDefinitionSerializer(serializers.Serializer):
@@ -38,9 +53,19 @@ class MetricDefinitionSerializer(serializers.Serializer):
         help_text="Also stored for each single band (band_2 ... band_9), for all professions"
     )
     description = serializers.CharField()
+    period = serializers.ChoiceField(
+        choices=["month", "quarter", "year"],
+        help_text="One figure per month; per quarter (stored at its first month); or per survey "
+        "year (stored at its January)",
+    )
+    version = serializers.IntegerField(help_text="The current version of the definition")
+    versions = MetricVersionSerializer(
+        many=True, help_text="Every version, oldest first: what changed, from when and why"
+    )
 
 
 def _definition(metric: catalogue.Metric) -> dict:
+    history = metric_versions.versions(metric.code)
     return {
         "code": metric.code,
         "name": metric.name,
@@ -56,13 +81,16 @@ def _definition(metric: catalogue.Metric) -> dict:
         "by_band_group": metric.by_band_group,
         "by_band": metric.by_band,
         "description": metric.description,
+        "period": "year" if metric.annual else "quarter" if metric.quarterly else "month",
+        "version": len(history),
+        "versions": [version.as_dict() for version in history],
     }
 
 
 @documented(
     plural="metric definitions",
     singular="metric definition",
-    description="The Quality Dashboard's metric catalogue (not paginated; about 20 rows).",
+    description="The Quality Dashboard's metric catalogue (not paginated; about 40 rows).",
     parameters=[
         OpenApiParameter(
             "domain", str, enum=list(catalogue.DOMAINS), description="Only this domain."

@@ -18,6 +18,7 @@ LONG_EXAMPLE = {
     "providers_reporting": 8,
     "providers_total": 9,
     "computed_at": "2026-10-02T02:00:00Z",
+    "definition_version": 1,
 }
 PROVIDER_LONG_EXAMPLE = {
     **LONG_EXAMPLE,

@@ -16,19 +16,20 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers
 
-from ahpportal.api.conditional import organisations_version
 from ahpportal.api.filters import PatternFilter, codes_pattern, month_filter
 from ahpportal.api.renderers import csv_response
 from ahpportal.api.schema import documented, response_example
-from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from ahpportal.api.viewsets import ScopedReadViewSet
 from councils.api import level_filter, organisation_filter, resolve_organisation, subtree_filter
 from councils.models import Level
 from workforce.csv_safety import safe_cell
 
+from .. import metric_versions, snapshots
 from .. import metrics as catalogue
-from ..models import MetricValue, RecomputeRun
+from ..models import MetricValue, MetricValueVersion, RecomputeRun
 from ..suppression import is_suppressed
 from .examples import BAND_LONG_EXAMPLE, LONG_EXAMPLE, PROVIDER_LONG_EXAMPLE, WIDE_EXAMPLE
+from .snapshots import AS_AT_PATTERN, SnapshotPagination, SnapshotReadMixin
 
 # --- metric values -------------------------------------------------------------------------
 
@@ -109,9 +110,18 @@ class MetricValueFilter(django_filters.FilterSet):
         method="filter_month_from", help_text="First month, YYYY-MM (inclusive)."
     )
     month_to = month_filter(method="filter_month_to", help_text="Last month, YYYY-MM (inclusive).")
+    as_at = PatternFilter(
+        method="filter_noop",
+        pattern=AS_AT_PATTERN,
+        message="Give a snapshot id (for example 12) or an ISO 8601 time (for example "
+        "2026-10-02T09:00:00Z).",
+        help_text="The figures as they stood at a snapshot: its id (see /api/v1/snapshots/), or "
+        "an ISO 8601 time (the latest snapshot committed by then). Default: the latest. Every "
+        "response names its snapshot (the X-Snapshot header, and `snapshot` in JSON lists).",
+    )
 
     class Meta:
-        model = MetricValue
+        model = MetricValueVersion
         fields = []
 
     def filter_noop(self, queryset, name, value):
@@ -179,6 +189,10 @@ class MetricValueSerializer(serializers.Serializer):
     providers_reporting = serializers.IntegerField()
     providers_total = serializers.IntegerField()
     computed_at = serializers.DateTimeField()
+    definition_version = serializers.IntegerField(
+        help_text="The version of the metric's definition behind the figure (see "
+        "/api/v1/metrics/{code}/)"
+    )
 
 
 class MetricValueWideSerializer(serializers.Serializer):
@@ -201,11 +215,13 @@ class MetricValueWideSerializer(serializers.Serializer):
 #: is read from the store under another name (the organisation's, as annotated by _values):
 STORE_NAMES = {"organisation": "org_code", "organisation_name": "org_name", "level": "org_level"}
 LONG_HEADER = list(MetricValueSerializer._declared_fields)
+#: columns the long shape works out rather than reads
+DERIVED = ("suppressed", "definition_version")
 #: what _values reads: every column but ``suppressed`` (computed), and what suppression needs
 VALUE_FIELDS = (
     "organisation_id",
     "org_path",
-    *(STORE_NAMES.get(name, name) for name in LONG_HEADER if name != "suppressed"),
+    *(STORE_NAMES.get(name, name) for name in LONG_HEADER if name not in DERIVED),
 )
 #: csv_rows' values_list: the same columns, dates and times as text, the path for suppression
 CSV_COLUMNS = [
@@ -218,6 +234,7 @@ CSV_COLUMNS = [
         "computed_at": "at_text",
     }.get(name, name)
     for name in LONG_HEADER
+    if name != "definition_version"
 ]
 WIDE_KEY = ("org_code", "org_name", "org_level", "month", "profession", "band_group")
 WIDE_LISTS = ("values", "suppressed")  # the wide shape's columns that are not its key
@@ -264,7 +281,8 @@ class _Suppressor:
 
 def _long(row: dict, suppress: _Suppressor) -> dict:
     hidden = suppress(row["stored_suppressed"], row["org_path"])
-    out = {name: row[STORE_NAMES.get(name, name)] for name in LONG_HEADER if name != "suppressed"}
+    out = {name: row[STORE_NAMES.get(name, name)] for name in LONG_HEADER if name not in DERIVED}
+    out["definition_version"] = metric_versions.version_number_at(row["metric"], row["month"])
     out["month"] = row["month"].strftime("%Y-%m")
     if hidden:
         out.update(value=None, numerator=None, denominator=None, people=None)
@@ -327,18 +345,19 @@ METRIC_VALUE_ROW = PolymorphicProxySerializer(
     detail_rows={"Sickness absence at the SYB ICS": LONG_EXAMPLE},
     detail_options={"responses": MetricValueSerializer},
 )
-class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
-    queryset = MetricValue.objects.all()
+class MetricValueViewSet(SnapshotReadMixin, ScopedReadViewSet):
+    """Reads the figures of one snapshot (:mod:`dashboard.snapshots`): the latest, or the one
+    ``as_at`` names, so a pull made now and one made later with ``as_at`` are the same rows.
+    ``id`` is the figure version's: it changes only when the figure does."""
+
+    queryset = MetricValueVersion.objects.all()
     scope_by_organisation_ids = True  # read the store by its organisation index (no path join)
     serializer_class = MetricValueSerializer
     filterset_class = MetricValueFilter
-    cursor_ordering = ("id",)
+    pagination_class = SnapshotPagination
 
-    def freshness(self, queryset):
-        """The store's version (see :func:`store_version`) and the tree's (rows name their
-        organisation); Last-Modified is when the latest recompute run finished."""
-        seed, last_run = store_version()
-        return f"{seed}|{organisations_version()}", last_run
+    def get_queryset(self):
+        return snapshots.versions_at(super().get_queryset(), self.snapshot)
 
     @property
     def shape(self) -> str:
@@ -454,7 +473,7 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
         try:
             pk = int(self.kwargs["pk"])
             return queryset.get(pk=pk)
-        except (ValueError, MetricValue.DoesNotExist):
+        except (ValueError, MetricValueVersion.DoesNotExist):
             raise exceptions.NotFound("Not found, or not in your scope.") from None
 
     def paginate_queryset(self, queryset):
@@ -487,6 +506,7 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
         months: dict = {}
         stamps: dict = {}
         texts: dict = {}
+        versions: dict = {}
 
         def text(value):
             if value not in texts:
@@ -506,6 +526,10 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
             hidden = suppress(stored_suppressed, path)
             if hidden:
                 value = numerator = denominator = people = None
+            if (metric, month) not in versions:
+                versions[metric, month] = metric_versions.version_number_at(
+                    metric, dt.date.fromisoformat(month[:10])
+                )
             yield (
                 pk,
                 text(code),
@@ -523,6 +547,7 @@ class MetricValueViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
                 reporting,
                 total,
                 stamps[computed_at],
+                versions[metric, month],
             )
 
 

@@ -22,7 +22,7 @@ from councils.models import Level, Organisation
 from .. import metrics as catalogue
 from .. import spc
 from ..models import ChangePoint, MetricValue
-from ..series import spc_annual_series, spc_series
+from ..series import metric_series
 from .examples import SPC_EXAMPLE, SPC_PROVIDER_EXAMPLE
 from .metric_values import (
     FORMAT_NOTE,
@@ -293,19 +293,15 @@ class SpcVerdictViewSet(ScopedListMixin, ScopedViewSet):
 
     def _verdict(self, org, metric, points, targets, profession, band_group, breaks=()):
         target = targets.get(metric.code, metric.default_target)
-        if metric.annual:  # one point per survey year, never repeated month by month
-            series = spc_annual_series(
-                points, last=max(points), direction=metric.direction, target=target
-            )
-        else:
-            series = spc_series(
-                points,
-                last=max(points),
-                direction=metric.direction,
-                target=target,
-                size=self.window,
-                change_points=[m for m, _ in breaks],
-            )
+        # one point per survey year or quarter for a periodic metric, never repeated month by month
+        series = metric_series(
+            metric,
+            points,
+            last=max(points),
+            target=target,
+            size=self.window,
+            change_points=[m for m, _ in breaks],
+        )
         result = series.result
         inside = [(m, r) for m, r in breaks if series.months[0] < m <= series.months[-1]]
         assessed = result.assurance != "not_applicable"  # no better direction: no assurance

@@ -7,8 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case, F, Max, Q, Value, When
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
 
 from councils.models import Organisation
 
@@ -18,7 +22,7 @@ from .. import targets as targets_module
 from ..compute_datasets import SUBMITTED_METRICS
 from ..metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
 from ..models import ChangePoint, MetricValue, RecomputeRun
-from ..series import spc_annual_series, spc_series, window
+from ..series import metric_series, window
 from ..suppression import SUPPRESSED_TEXT, Shown, holds_role_at, shown
 from ..targets import EffectiveTarget
 
@@ -225,15 +229,24 @@ class MetricRow:
         return self.metric.annual
 
     @property
+    def quarterly(self) -> bool:
+        """A quarterly metric (placements): one figure per quarter, at its first month."""
+        return self.metric.quarterly
+
+    @property
     def period_note(self) -> str:
-        """Which survey year an annual figure is from ("" for monthly metrics)."""
-        if not self.annual or self.current is None:
+        """Which survey year or quarter the figure is from ("" for monthly metrics)."""
+        if self.current is None:
             return ""
-        return f"{self.current.month.year} staff survey"
+        if self.annual:
+            return f"{self.current.month.year} staff survey"
+        if self.quarterly:
+            return quarter_label(self.current.month)
+        return ""
 
     @property
     def years(self) -> int:
-        """Survey years with a figure (annual metrics)."""
+        """Survey years (or quarters) with a figure (annual and quarterly metrics)."""
         return sum(1 for v in self.series if v is not None)
 
     @property
@@ -256,14 +269,13 @@ class MetricRow:
 
     @property
     def variation_label(self) -> str:
-        if self.annual and self.result is not None and self.result.variation == "insufficient_data":
-            return self._not_enough_years
-        return self.result.variation_label if self.result else "No data"
+        return self._result_label("variation")
 
     @property
     def _not_enough_years(self) -> str:
+        periods = "quarters" if self.quarterly else "survey years"
         return (
-            f"Not enough survey years for an XmR chart ({self.years} of at least "
+            f"Not enough {periods} for an XmR chart ({self.years} of at least "
             f"{self.result.min_points})"
         )
 
@@ -273,9 +285,16 @@ class MetricRow:
 
     @property
     def assurance_label(self) -> str:
-        if self.annual and self.result is not None and self.result.assurance == "insufficient_data":
+        return self._result_label("assurance")
+
+    def _result_label(self, kind: str) -> str:
+        """The label of the result's ``variation`` or ``assurance``; a periodic metric with too
+        few points says how many it has."""
+        if self.result is None:
+            return "No data"
+        if self.metric.periodic and getattr(self.result, kind) == "insufficient_data":
             return self._not_enough_years
-        return self.result.assurance_label if self.result else "No data"
+        return getattr(self.result, f"{kind}_label")
 
     @property
     def assurance_tag(self) -> str:
@@ -302,6 +321,12 @@ class MetricRow:
     def is_exception(self) -> bool:
         """For the board report: special cause of concern, or target not met."""
         return self.status == "not_met" or self.variation == "special_cause_concerning"
+
+
+def quarter_label(month: dt.date) -> str:
+    """ "April to June 2026": the quarter starting at ``month``."""
+    last = dt.date(month.year, month.month + 2, 1)
+    return f"{month:%B} to {last:%B %Y}"
 
 
 def display(metric: Metric, figure: Shown) -> str:
@@ -349,7 +374,8 @@ def _metric_rows(
         return rows
     months = window(month)
     wanted = [row.metric.code for row in rows if row.applicable]
-    annual = [code for code in wanted if catalogue.get(code).annual]
+    # annual and quarterly metrics: every stored period up to the month
+    annual = [code for code in wanted if catalogue.get(code).periodic]
     by_key: dict[tuple[str, dt.date], Figure] = {}
     years: dict[str, list[dt.date]] = {code: [] for code in annual}
     for mv in figures(
@@ -371,14 +397,12 @@ def _metric_rows(
         if not row.applicable:
             continue
         code = row.metric.code
-        # Annual metrics: one point per survey year up to the month's year, the latest shown.
-        if row.metric.annual:
+        # Annual and quarterly metrics: one point per survey year (or quarter) up to the month,
+        # the latest shown.
+        if row.metric.periodic:
             on_page = {m: shown(by_key[(code, m)], user, org, own=own) for m in years[code]}
-            series = spc_annual_series(
-                {m: f.value for m, f in on_page.items()},
-                last=month,
-                direction=row.metric.direction,
-                target=row.target,
+            series = metric_series(
+                row.metric, {m: f.value for m, f in on_page.items()}, last=month, target=row.target
             )
             row.months, row.series, row.result = series.months, series.values, series.result
             row.current = by_key[(code, row.months[-1])] if row.months else None
@@ -387,10 +411,10 @@ def _metric_rows(
         else:
             on_page = {m: shown(by_key.get((code, m)), user, org, own=own) for m in months}
             row.change_points = breaks.get(code, {})
-            series = spc_series(
+            series = metric_series(
+                row.metric,
                 {m: f.value for m, f in on_page.items()},
                 last=month,
-                direction=row.metric.direction,
                 target=row.target,
                 change_points=[m for m, _ in row.change_points.values()],
             )
@@ -406,6 +430,7 @@ def _metric_rows(
             unit=row.metric.unit,
             months=row.months,
             annual=row.metric.annual,
+            quarterly=row.metric.quarterly,
         )
     return rows
 
@@ -436,25 +461,56 @@ def change_points_for(
 
 
 def freshness_note(org: Organisation, computed_at) -> str:
-    """Why the figures may be out of date, or "" (two queries): only a pending or running
-    recompute whose providers are below ``org`` (or one covering every organisation) makes the
-    page say its figures are being recomputed."""
-    from ..services import recompute_notice
+    """Why the figures may be out of date, or "" (two queries): every pending, running, lapsed
+    or failed recompute whose providers are below ``org`` (or one covering every organisation)
+    is mentioned with its state and age, oldest first (see ``services.recompute_notices``)."""
+    from ..services import recompute_notices
 
-    run = recompute_notice(org)
-    if run is None:
+    now = timezone.now()
+    sentences = []
+    for run in recompute_notices(org):
+        sentence = _run_sentence(run, now)
+        if sentence not in sentences:
+            sentences.append(sentence)
+    if not sentences:
         return ""
-    if run.status in (RecomputeRun.Status.PENDING, RecomputeRun.Status.RUNNING):
-        if run.kind == RecomputeRun.Kind.INCREMENTAL:
-            return (
-                "New data has been imported since these figures were computed; "
-                "the figures are being recomputed."
-            )
-        return "The figures are being recomputed; this page will show the new figures shortly."
-    return (
-        "The last recompute of these figures failed; the figures shown are the last ones "
-        "computed successfully."
-    )
+    if any(s.startswith("The last recompute") for s in sentences):
+        sentences.append("The figures shown are the last ones computed successfully.")
+    return " ".join(sentences)
+
+
+def _ago(when, now) -> str:
+    return f"{timesince(when, now, depth=1)} ago" if when else "some time ago"
+
+
+def _run_sentence(run: RecomputeRun, now) -> str:
+    from .. import leases
+
+    state = leases.state(run, now)
+    if run.kind == RecomputeRun.Kind.INCREMENTAL:
+        being = "New data has been imported since these figures were computed; the figures are"
+    else:
+        being = "The figures are"
+    if state == "waiting":
+        return (
+            f"{being} being recomputed: the recompute is waiting for a worker (requested "
+            f"{_ago(run.created_at, now)})."
+        )
+    if state == "running":
+        return f"{being} being recomputed (started {_ago(run.started_at, now)})."
+    if state == "lapsed":
+        return (
+            f"{being} being recomputed, but the worker doing it stopped responding "
+            f"{_ago(leases.last_sign_of_life(run), now)}: another worker will take it over and "
+            "do it again from the start."
+        )
+    if state == "retrying":
+        return (
+            f"{being} being recomputed: an attempt failed {_ago(run.started_at, now)} and will be "
+            f"tried again (attempt {run.attempts + 1} of {settings.RECOMPUTE_MAX_ATTEMPTS})."
+        )
+    tries = f", after {run.attempts} attempt{pluralize(run.attempts)}" if run.attempts else ""
+    return f"The last recompute of these figures failed {_ago(run.finished_at, now)}{tries}."
 
 
 def page_data(cls, *, org: Organisation, stamps, **fields):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 
@@ -31,6 +31,8 @@ from .common import (
 ETHNICITY_METRIC = "ethnic_minority_share"
 SENIOR_METRIC = "ethnic_minority_share_senior"
 DISABILITY_METRICS = ("disability_declared_share", "disabled_share")
+SEX_METRIC, AGE_METRIC = "female_share", "aged_55_plus_share"
+AGE_PROFILE = tuple(m.code for m in catalogue.group_metrics("age_profile"))
 GROUP_ORDER = ("support", "registered", "senior")  # support, registered, then bands 8a-9
 
 
@@ -91,6 +93,29 @@ class DisabilityRow:
 
 
 @dataclass
+class SexAgeRow:
+    """A band group's female share and share aged 55 and over, each with its people."""
+
+    label: str
+    female: BandFigure | None
+    older: BandFigure | None
+    is_overall: bool = False
+
+    @property
+    def female_display(self) -> str:
+        return self.female.display if self.female else "No data"
+
+    @property
+    def older_display(self) -> str:
+        return self.older.display if self.older else "No data"
+
+    @property
+    def completeness(self) -> str:
+        item = self.female or self.older
+        return item.completeness if item else ""
+
+
+@dataclass
 class Diversity:
     org: Organisation
     filters: Filters
@@ -103,6 +128,9 @@ class Diversity:
     chart: SafeString | str
     computed_at: dt.datetime | None
     freshness: str
+    sex_age: list[SexAgeRow] = field(default_factory=list)
+    age_profile: list[BandFigure] = field(default_factory=list)  # in-post headcount by age band
+    age_chart: SafeString | str = ""
 
     @property
     def by_profession(self) -> bool:
@@ -147,6 +175,8 @@ def diversity_for(
     month = resolve_month(filters, months)
     overall, bands, groups = None, [], []
     disability: dict[str, dict[str, BandFigure]] = {}
+    sex_age: dict[str, dict[str, BandFigure]] = {}
+    ages: dict[str, BandFigure] = {}
     computed = []
     if month is not None:
         own = holds_role_at(user, org)
@@ -155,13 +185,28 @@ def diversity_for(
                 organisation=org,
                 month=month,
                 profession=filters.profession,
-                metric__in=[ETHNICITY_METRIC, SENIOR_METRIC, *DISABILITY_METRICS],
+                metric__in=[
+                    ETHNICITY_METRIC,
+                    SENIOR_METRIC,
+                    *DISABILITY_METRICS,
+                    SEX_METRIC,
+                    AGE_METRIC,
+                    *AGE_PROFILE,
+                ],
             )
         )
         for mv in found:
             computed.append(mv.computed_at)
             item = BandFigure(band_label(mv.band_group), shown(mv, user, owner=org, own=own), mv)
-            if mv.metric in DISABILITY_METRICS:
+            if mv.metric in (SEX_METRIC, AGE_METRIC):
+                sex_age.setdefault(mv.band_group, {})[mv.metric] = item
+            elif mv.metric in AGE_PROFILE:
+                if mv.band_group == "all":
+                    item.label = (
+                        catalogue.get(mv.metric).name.removeprefix("In post aged ").capitalize()
+                    )
+                    ages[mv.metric] = item
+            elif mv.metric in DISABILITY_METRICS:
                 disability.setdefault(mv.band_group, {})[mv.metric] = item
             elif mv.metric == SENIOR_METRIC:
                 if mv.band_group == "all":
@@ -195,10 +240,23 @@ def diversity_for(
             bars=[(b.label, b.figure.value) for b in shown_bands],
             overall=overall.figure.value if overall else None,
         )
+    age_profile = [ages[code] for code in AGE_PROFILE if code in ages]
+    age_chart = ""
+    if age_profile:
+        age_chart = charts.band_bars(
+            chart_id="diversity-ages",
+            title=f"Staff in post by age band, {org.display_name}",
+            bars=[(a.label, a.figure.value) for a in age_profile],
+            overall=None,
+            unit="count",
+        )
     return page_data(
         Diversity,
         org=org,
         stamps=computed,
+        sex_age=_sex_age_rows(sex_age),
+        age_profile=age_profile,
+        age_chart=age_chart,
         filters=filters,
         month=month,
         months=months,
@@ -208,6 +266,20 @@ def diversity_for(
         disability=_disability_rows(disability),
         chart=chart,
     )
+
+
+def _sex_age_rows(found: dict[str, dict[str, BandFigure]]) -> list[SexAgeRow]:
+    """The band groups, then all bands."""
+    order = {"support": 0, "registered": 1, "all": 2}
+    return [
+        SexAgeRow(
+            label="All bands" if band_group == "all" else band_label(band_group),
+            female=found[band_group].get(SEX_METRIC),
+            older=found[band_group].get(AGE_METRIC),
+            is_overall=band_group == "all",
+        )
+        for band_group in sorted(found, key=lambda g: order.get(g, 3))
+    ]
 
 
 def _disability_rows(found: dict[str, dict[str, BandFigure]]) -> list[DisabilityRow]:

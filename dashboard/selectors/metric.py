@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 
 from councils.models import Organisation
 from councils.scoping import benchmark_q, covers
 
-from .. import charts
+from .. import charts, metric_versions
 from ..metrics import Metric
 from ..models import MetricValue
 from ..suppression import Shown, shown
@@ -27,6 +27,7 @@ from .common import (
     freshness_note,
     resolve_month,
 )
+from .peers import PeerBenchmark, peer_benchmark_for
 
 # ---------------------------------------------------------------------------------------------
 # Metric page: XmR chart, drill-down and benchmarking
@@ -68,6 +69,9 @@ class MetricDetail:
     ranked: int
     freshness: str
     note: str
+    peers: PeerBenchmark | None = None
+    #: position in the chart's months -> the new definition that took effect that month
+    definition_changes: dict[int, str] = field(default_factory=dict)
 
     @property
     def lines(self) -> list[tuple[str, str]]:
@@ -131,7 +135,8 @@ def metric_detail_for(
         chart_prefix="metric-trend",
     )
     chart, table = "", []
-    if row.result is not None and not (row.annual and not row.result.has_limits):
+    definition_changes = definition_changes_in(metric, row.months)
+    if row.result is not None and not (row.metric.periodic and not row.result.has_limits):
         chart = charts.xmr_chart(
             chart_id=f"xmr-{metric.code}",
             title=f"{metric.name}, {org.display_name}",
@@ -139,6 +144,7 @@ def metric_detail_for(
             result=row.result,
             unit=metric.unit,
             reasons=row.change_point_reasons,
+            definition_changes=definition_changes,
             width=960,  # the page's full column: 14 px text, read beside its 24-row table
             height=420,
         )
@@ -151,6 +157,7 @@ def metric_detail_for(
                 {
                     "month": m,
                     "change_point": change[1] if change else "",
+                    "definition_change": definition_changes.get(i, ""),
                     "figure": figure,
                     "value": display(metric, figure),
                     "special": charts.point_words(point, row.result.trend_length)
@@ -164,8 +171,9 @@ def metric_detail_for(
     parent_path, root_path = org.parent_path, org.root_path
     others = list(Organisation.objects.filter(benchmark_q(org)).order_by("name"))
     values = {}
-    # an annual metric's peers are compared on the same survey year as the organisation's own
-    peer_month = row.current.month if row.annual and row.current else month
+    # an annual (quarterly) metric's peers are compared on the same survey year (quarter) as the
+    # organisation's own
+    peer_month = row.current.month if row.metric.periodic and row.current else month
     if month is not None and not row.note:
         values = {
             mv.organisation_id: mv
@@ -213,4 +221,24 @@ def metric_detail_for(
         ranked=ranked,
         freshness=freshness_note(org, row.computed_at),
         note=row.note,
+        peers=None
+        if row.note
+        else peer_benchmark_for(org, metric, filters, peer_month, row.figure),
+        definition_changes=definition_changes,
     )
+
+
+def definition_changes_in(metric: Metric, months: list[dt.date]) -> dict[int, str]:
+    """Where a new version of ``metric``'s definition took effect inside ``months``: position
+    -> "Definition version 2 from April 2026: reason"."""
+    if not months:
+        return {}
+    changes = metric_versions.changes_between(metric.code, months[0], months[-1])
+    out = {}
+    for version in changes:
+        position = next(i for i, m in enumerate(months) if m >= version.effective_month)
+        out[position] = (
+            f"Definition version {version.number} from "
+            f"{version.effective_month:%B %Y}: {version.reason}"
+        )
+    return out

@@ -58,7 +58,7 @@ def scorecard_for(
     rows = _metric_rows(
         user=user,
         org=org,
-        metric_list=list(catalogue.CATALOGUE),
+        metric_list=list(catalogue.SCORECARD),
         filters=filters,
         month=month,
         targets=targets,
@@ -66,7 +66,7 @@ def scorecard_for(
     by_code = {row.metric.code: row for row in rows}
     domains = [
         (code, name, [by_code[m.code] for m in metric_list])
-        for code, name, metric_list in catalogue.by_domain()
+        for code, name, metric_list in catalogue.by_domain(catalogue.SCORECARD)
     ]
     return page_data(
         Scorecard,

@@ -38,6 +38,15 @@ SUPPLY_BY_PROFESSION = (
     "advanced_practitioners",
     "return_to_practice_starters",
 )
+# Capacity and risk (issue 19): placements, retirement risk, qualifications, clinical time.
+SUPPLY_CAPACITY = (
+    "placement_fill_rate",
+    "placement_capacity_rate",
+    "aged_55_plus_share",
+    "support_qualified_l3",
+    "dcc_sessions_per_fte",
+)
+APPRENTICE_LEVELS = tuple(m.code for m in catalogue.group_metrics("apprentice_levels"))
 IN_POST_METRIC = "job_plan_coverage"  # its denominator is the in-post headcount
 
 
@@ -60,6 +69,8 @@ class Supply:
     month: dt.date | None
     months: list[dt.date]
     totals: list[MetricRow]
+    capacity: list[MetricRow]
+    apprentice_levels: list[MetricRow]
     professions: list[ProfessionSupply]
     metrics: list[Metric]
     computed_at: dt.datetime | None
@@ -69,8 +80,10 @@ class Supply:
 def supply_for(
     user, org: Organisation, filters: Filters, months: list[dt.date] | None = None
 ) -> Supply:
-    """Small and vulnerable professions (seed 004), support workforce share, apprentices,
-    advanced practitioners and return-to-practice starters."""
+    """Small and vulnerable professions (seed 004), support workforce share, apprentices (and
+    by level), advanced practitioners, return-to-practice starters, placements, retirement
+    risk, support staff qualifications and direct clinical care per FTE (one query for all of
+    the measures)."""
     from workforce.models import Profession
 
     if months is None:
@@ -78,15 +91,19 @@ def supply_for(
     month = resolve_month(filters, months)
     targets = _targets(org)
     all_filters = Filters(month=month)
-    totals = _metric_rows(
+    codes = (*SUPPLY_TOTALS, *SUPPLY_CAPACITY, *APPRENTICE_LEVELS)
+    rows = _metric_rows(
         user=user,
         org=org,
-        metric_list=[catalogue.get(code) for code in SUPPLY_TOTALS],
+        metric_list=[catalogue.get(code) for code in codes],
         filters=all_filters,
         month=month,
         targets=targets,
         chart_prefix="supply-trend",
     )
+    totals = rows[: len(SUPPLY_TOTALS)]
+    capacity = rows[len(SUPPLY_TOTALS) : len(SUPPLY_TOTALS) + len(SUPPLY_CAPACITY)]
+    apprentice_levels = rows[len(SUPPLY_TOTALS) + len(SUPPLY_CAPACITY) :]
     small = list(Profession.objects.filter(small_and_vulnerable=True))
     table_metrics = [catalogue.get(code) for code in SUPPLY_BY_PROFESSION]
     found: dict[tuple[str, str], Figure] = {}
@@ -130,11 +147,13 @@ def supply_for(
     return page_data(
         Supply,
         org=org,
-        stamps=[r.computed_at for r in totals] + [mv.computed_at for mv in found.values()],
+        stamps=[r.computed_at for r in rows] + [mv.computed_at for mv in found.values()],
         filters=all_filters,
         month=month,
         months=months,
         totals=totals,
+        capacity=capacity,
+        apprentice_levels=apprentice_levels,
         professions=professions,
         metrics=table_metrics,
     )

@@ -31,3 +31,27 @@ def in_words(text: str) -> str:
         text = re.sub(pattern, words, text)
     text = text.replace("_", " ").replace(" + ", " plus ").replace(" - ", " minus ")
     return re.sub(r"\bFTE\b|\bfte\b", "FTE", text)
+
+
+@register.filter
+def metric_number(value, metric) -> str:
+    """A figure as pages show it, in the metric's unit (dashboard.charts.fmt_number)."""
+    from dashboard.charts import fmt_number
+
+    return fmt_number(value, metric.unit)
+
+
+@register.filter
+def ordinal_words(n: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+@register.filter
+def peer_quarter(position) -> str:
+    """A peer position's quarter of the distribution in words."""
+    from dashboard.selectors.peers import QUARTERS
+
+    return QUARTERS.get(position.quarter, "")

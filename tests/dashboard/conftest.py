@@ -5,9 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from dashboard import metrics as catalogue
+from tests.dashboard.pages_data import make_values
 from workforce.models import (
     Activity,
     Establishment,
+    Placement,
     Profession,
     Spend,
     Staff,
@@ -109,6 +112,16 @@ class Data:
             respondents=respondents,
             engagement_score=Decimal(score),
             recommend_workplace=0,
+        )
+
+    def placement(self, provider, month, offered, requested, filled, profession="physiotherapist"):
+        return Placement.objects.create(
+            provider=provider,
+            profession=self.profession(profession),
+            month=month,
+            offered=offered,
+            requested=requested,
+            filled=filled,
         )
 
 
@@ -213,3 +226,34 @@ def workforce(tree, data):
     data.survey(rp5, 2025, 10, "7.0")
     data.survey(rxe, 2025, 30, "8.0")
     return people
+
+
+@pytest.fixture
+def supply_figures(tree):
+    """Supply figures at RP5: the support workforce share, apprentices, advanced practitioners
+    and return to practice; podiatry's vacancy, turnover and job plans (14 of 37); 2 orthoptist
+    apprentices (a small number)."""
+    rp5 = tree["RP5"]
+    codes = [
+        "support_workforce_share",
+        "apprentices",
+        "advanced_practitioners",
+        "return_to_practice_starters",
+    ]
+    make_values([rp5], metrics=[catalogue.get(c) for c in codes])
+    podiatry = [catalogue.get(c) for c in ("vacancy_rate", "turnover_rate", "job_plan_coverage")]
+    make_values(
+        [rp5],
+        metrics=podiatry,
+        months=1,
+        profession="podiatrist",
+        override=lambda o, m, k: {"value": 14.0, "denominator": 37.0},
+    )
+    make_values(
+        [rp5],
+        metrics=[catalogue.get("apprentices")],
+        months=1,
+        profession="orthoptist",
+        people=2,
+        override=lambda o, m, k: {"value": 2.0},
+    )

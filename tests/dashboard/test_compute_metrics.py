@@ -82,7 +82,10 @@ def test_every_catalogue_metric_is_computed(computed, tree):
     stored = set(
         MetricValue.objects.filter(organisation=tree["RP5"]).values_list("metric", flat=True)
     )
-    assert stored == set(catalogue.BY_CODE)
+    # The worked example's month range is March 2025 alone, which starts no quarter: the
+    # quarterly placement metrics are checked on their own data in test_supply_metrics.
+    quarterly = {m.code for m in catalogue.CATALOGUE if m.quarterly}
+    assert stored == set(catalogue.BY_CODE) - quarterly
 
 
 def test_band_groups_split_staff_metrics(computed, tree):

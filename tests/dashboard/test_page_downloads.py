@@ -299,33 +299,6 @@ def test_a_hidden_band_stays_hidden_in_the_diversity_download(
     assert not {25.0, 66.7, 50.0} & values
 
 
-@pytest.fixture
-def supply_figures(tree):
-    rp5 = tree["RP5"]
-    codes = [
-        "support_workforce_share",
-        "apprentices",
-        "advanced_practitioners",
-        "return_to_practice_starters",
-    ]
-    make_values([rp5], metrics=[catalogue.get(c) for c in codes])
-    make_values(
-        [rp5],
-        metrics=[catalogue.get(c) for c in ("vacancy_rate", "turnover_rate", "job_plan_coverage")],
-        months=1,
-        profession="podiatrist",
-        override=lambda o, m, k: {"value": 14.0, "denominator": 37.0},
-    )
-    make_values(
-        [rp5],
-        metrics=[catalogue.get("apprentices")],
-        months=1,
-        profession="orthoptist",
-        people=2,
-        override=lambda o, m, k: {"value": 2.0},
-    )
-
-
 def test_the_supply_download_holds_both_tables(tree, supply_figures, client_for):
     response = client_for("chair", tree["RP5"]).get(
         _url("dashboard:supply_download", tree["RP5"], "csv")

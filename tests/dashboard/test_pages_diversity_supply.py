@@ -175,34 +175,6 @@ def test_the_band_chart_draws_when_every_bar_is_hidden():
     assert "<desc" in chart and "Band 9 fewer than 5 or no data" in chart
 
 
-@pytest.fixture
-def supply_figures(tree):
-    rp5 = tree["RP5"]
-    codes = [
-        "support_workforce_share",
-        "apprentices",
-        "advanced_practitioners",
-        "return_to_practice_starters",
-    ]
-    make_values([rp5], metrics=[catalogue.get(c) for c in codes])
-    podiatry = [catalogue.get(c) for c in ("vacancy_rate", "turnover_rate", "job_plan_coverage")]
-    make_values(
-        [rp5],
-        metrics=podiatry,
-        months=1,
-        profession="podiatrist",
-        override=lambda o, m, k: {"value": 14.0, "denominator": 37.0},
-    )
-    make_values(
-        [rp5],
-        metrics=[catalogue.get("apprentices")],
-        months=1,
-        profession="orthoptist",
-        people=2,
-        override=lambda o, m, k: {"value": 2.0},
-    )
-
-
 def test_supply_lists_the_small_and_vulnerable_professions(tree, supply_figures, client_for):
     page = client_for("viewer", tree["RP5"]).get(_url("dashboard:supply", tree["RP5"]))
     page = page.content.decode()

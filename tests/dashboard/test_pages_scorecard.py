@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ahpportal.months import add_months
+from dashboard import metrics as catalogue
 from dashboard.models import MetricValue, RecomputeRun
 from tests.dashboard.pages_data import LATEST, make_values, tree_values
 
@@ -68,7 +69,11 @@ def test_status_is_never_colour_alone(tree, figures, client_for):
 def test_each_metric_has_an_accessible_sparkline(tree, figures, client_for):
     client = client_for("viewer", tree["QF7"])
     page = client.get(_url("dashboard:scorecard", tree["QF7"])).content.decode()
-    assert page.count('class="app-chart app-sparkline"') == 23  # one per metric
+    # one per metric on the scorecard: the profile counts (age bands, apprentices by level) are
+    # charts on the supply and diversity pages instead
+    assert page.count('class="app-chart app-sparkline"') == len(catalogue.SCORECARD)
+    assert len(catalogue.SCORECARD) < len(catalogue.CATALOGUE)
+    assert "in_post_age_55_64" not in page
     assert '<title id="trend-sickness_absence_rate-title">' in page
     assert "Trend of 24 months from Jul 2023 to Jun 2025" in page
 

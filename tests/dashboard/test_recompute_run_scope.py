@@ -31,17 +31,19 @@ def test_the_nightly_run_covers_every_provider(workforce, tree):
     assert run.status == RecomputeRun.Status.SUCCEEDED
 
 
-def test_a_retried_run_keeps_its_scope_and_says_it_is_a_retry(tree):
+def test_a_run_taken_over_from_a_lost_worker_keeps_its_scope(workforce, tree):
     lost = RecomputeRun.objects.create(
         organisation=tree["ENG"],
         kind=RecomputeRun.Kind.ON_DEMAND,
         scope=RecomputeRun.Scope.ALL,
         status=RecomputeRun.Status.RUNNING,
+        attempts=1,
         started_at=timezone.now() - dt.timedelta(hours=2),
     )
-    (retry,) = services.recover_stale_runs()
-    assert retry.scope == RecomputeRun.Scope.ALL
-    assert retry.note == f"Retry of run {lost.pk}"
+    (redone,) = services.run_pending()
+    assert redone.pk == lost.pk and redone.attempts == 2
+    assert redone.scope == RecomputeRun.Scope.ALL
+    assert redone.status == RecomputeRun.Status.SUCCEEDED
 
 
 def test_the_progress_page_reads_the_scope_field(tree, client_for):

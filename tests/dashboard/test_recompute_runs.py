@@ -1,5 +1,5 @@
 """Recompute runs: recorded, idempotent, incremental, atomic, safe to overlap, and they survive a
-broker outage and a lost worker."""
+broker outage (a lost worker and failed attempts: test_recompute_leases.py)."""
 
 import datetime as dt
 from unittest import mock
@@ -84,62 +84,6 @@ def test_an_import_recomputes_only_its_providers_months_and_ancestors(
     assert figure(tree["QF7-DON"], "dna_rate").value == pytest.approx(100 * 60 / 300)
 
 
-def test_a_failure_keeps_the_previous_figures_and_marks_the_run_failed(two_months, tree):
-    services.recompute_all()
-    before = store_snapshot()
-    real_execute = compute.execute
-    calls = []
-
-    def execute_then_die(sql, params):
-        calls.append(sql)
-        if len(calls) == 3:  # two datasets written, then the worker is lost
-            raise RuntimeError("worker lost")
-        return real_execute(sql, params)
-
-    with mock.patch.object(compute, "execute", side_effect=execute_then_die):
-        run = services.request_recompute(provider_ids=[tree["RP5"].pk], months=[MARCH])
-        run = services.recompute(run=run)
-    assert run.status == RecomputeRun.Status.FAILED
-    assert "worker lost" in run.error
-    assert run.finished_at is not None
-    # the rows deleted and rewritten before the failure were rolled back
-    assert store_snapshot() == before
-    # the next run completes it
-    services.recompute_all()
-    assert store_snapshot() == before
-
-
-def test_a_run_left_running_by_a_killed_worker_is_failed_and_done_again(two_months, tree):
-    lost = RecomputeRun.objects.create(
-        organisation=tree["RP5"],
-        kind=RecomputeRun.Kind.INCREMENTAL,
-        provider_ids=[tree["RP5"].pk],
-        months=[MARCH.isoformat()],
-        status=RecomputeRun.Status.RUNNING,
-        started_at=timezone.now() - dt.timedelta(hours=2),
-    )
-    assert figure(tree["RP5"], "dna_rate") is None
-    done = services.run_pending()
-    lost.refresh_from_db()
-    assert lost.status == RecomputeRun.Status.FAILED
-    assert "previous figures were kept" in lost.error
-    assert [r.status for r in done] == [RecomputeRun.Status.SUCCEEDED]
-    assert done[0].note == f"Retry of run {lost.pk}"
-    assert figure(tree["RP5"], "dna_rate").value == pytest.approx(20.0)
-
-
-def test_a_recent_running_run_is_left_alone(two_months, tree):
-    busy = RecomputeRun.objects.create(
-        organisation=tree["RP5"],
-        kind=RecomputeRun.Kind.INCREMENTAL,
-        status=RecomputeRun.Status.RUNNING,
-        started_at=timezone.now(),
-    )
-    services.run_pending()
-    busy.refresh_from_db()
-    assert busy.status == RecomputeRun.Status.RUNNING
-
-
 def test_with_the_broker_down_the_run_stays_pending_and_runs_later(
     two_months, tree, django_capture_on_commit_callbacks
 ):
@@ -147,7 +91,7 @@ def test_with_the_broker_down_the_run_stays_pending_and_runs_later(
 
     with (
         mock.patch.object(
-            tasks.recompute_run, "delay", side_effect=OperationalError("Connection refused")
+            tasks.recompute_run, "apply_async", side_effect=OperationalError("Connection refused")
         ),
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -158,7 +102,7 @@ def test_with_the_broker_down_the_run_stays_pending_and_runs_later(
     assert run.status == RecomputeRun.Status.PENDING
     assert not MetricValue.objects.exists()
     # the broker is back: the worker starts and runs what was waiting
-    assert services.enqueue_pending() is True
+    assert services.enqueue_recovery() is True
     run.refresh_from_db()
     assert run.status == RecomputeRun.Status.SUCCEEDED
     assert figure(tree["RP5"], "dna_rate").value == pytest.approx(20.0)
@@ -247,15 +191,68 @@ def test_request_recompute_keeps_the_import_signature(tree, make_user):
 
 
 def test_pages_can_tell_when_figures_are_being_updated_or_failed(tree):
-    assert services.recompute_notice(tree["QF7"]) is None
+    assert services.recompute_notices(tree["QF7"]) == []
     pending = RecomputeRun.objects.create(
         organisation=tree["RXE"], kind="incremental", provider_ids=[tree["RXE"].pk]
     )
     # RXE's figures feed its place, ICS, region and England, not its sibling RP5
     for code in ("RXE", "QF7-DON", "QF7", "Y63", "ENG"):
-        assert services.recompute_notice(tree[code]) == pending
-    assert services.recompute_notice(tree["RP5"]) is None
+        assert services.recompute_notices(tree[code]) == [pending]
+    assert services.recompute_notices(tree["RP5"]) == []
     RecomputeRun.objects.filter(pk=pending.pk).update(status=RecomputeRun.Status.FAILED)
-    assert services.recompute_notice(tree["QF7"]).status == RecomputeRun.Status.FAILED
+    (failed,) = services.recompute_notices(tree["QF7"])
+    assert failed.status == RecomputeRun.Status.FAILED
     services.recompute_all()  # a later success clears the note
-    assert services.recompute_notice(tree["QF7"]) is None
+    assert services.recompute_notices(tree["QF7"]) == []
+
+
+def _run(tree, code, status, **fields):
+    return RecomputeRun.objects.create(
+        organisation=tree[code],
+        kind="incremental",
+        provider_ids=[tree[code].pk],
+        status=status,
+        **fields,
+    )
+
+
+def test_a_newer_run_elsewhere_does_not_hide_an_older_stuck_or_failed_one(
+    tree, django_assert_num_queries
+):
+    lost = _run(
+        tree,
+        "RXE",
+        "running",
+        attempts=1,
+        started_at=timezone.now() - dt.timedelta(hours=3),
+        heartbeat_at=timezone.now() - dt.timedelta(hours=3),
+    )
+    failed = _run(tree, "RHQ", "failed", attempts=3, months=[MARCH.isoformat()])
+    _run(tree, "RP5", "succeeded")  # another provider's later import went through
+    _run(tree, "RHQ", "succeeded", months=["2025-02-01"])  # RHQ again, but another month
+    with django_assert_num_queries(2):
+        notices = services.recompute_notices(tree["QF7"])
+    assert notices == [lost, failed]
+    assert services.recompute_notices(tree["QF7-DON"]) == [lost]
+    # a later run covering the failed one's scope (RHQ, every month) clears it
+    _run(tree, "RHQ", "succeeded")
+    assert services.recompute_notices(tree["QF7"]) == [lost]
+
+
+def test_the_page_note_gives_each_runs_state_and_age(tree, settings):
+    from dashboard.selectors import freshness_note
+
+    settings.RECOMPUTE_MAX_ATTEMPTS = 3
+    long_ago = timezone.now() - dt.timedelta(hours=3)
+    _run(tree, "RXE", "running", attempts=1, started_at=long_ago, heartbeat_at=long_ago)
+    note = freshness_note(tree["QF7"], None)
+    assert "the worker doing it stopped responding 3\xa0hours ago" in note
+    assert "another worker will take it over" in note
+    _run(tree, "RHQ", "failed", attempts=3, finished_at=long_ago)
+    note = freshness_note(tree["QF7"], None)
+    assert "The last recompute of these figures failed 3\xa0hours ago, after 3 attempts." in note
+    assert note.endswith("The figures shown are the last ones computed successfully.")
+    _run(tree, "RR8", "pending", attempts=1, started_at=long_ago, error="OperationalError")
+    assert "tried again (attempt 2 of 3)" in freshness_note(tree["QWO"], None)
+    _run(tree, "RAL", "pending")
+    assert "waiting for a worker (requested 0\xa0minutes ago)" in freshness_note(tree["QMJ"], None)

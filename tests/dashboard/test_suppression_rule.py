@@ -67,13 +67,19 @@ def test_no_hidden_figure_is_the_only_hidden_one_among_its_siblings(tree, small)
 def test_an_incremental_run_unhides_a_sibling_no_longer_needed(tree, data, small):
     from dashboard import services
 
-    for _ in range(4):  # RXE grows to 6 people: nothing in Doncaster's job plans is small
+    # RXE grows to 6 people and RHQ to 5: nothing in the ICS's job plans is small (while
+    # Sheffield stayed on 1 person, Doncaster was hidden beside it, and then one of Doncaster's
+    # providers too, or the two would have added up to Doncaster)
+    for _ in range(4):
         data.staff(tree["RXE"], band="7", start=d("2021-01-01"))
+        data.staff(tree["RHQ"], band="7", start=d("2021-01-01"))
     services.recompute(
-        run=services.request_recompute(provider_ids=[tree["RXE"].pk], months=[MARCH])
+        run=services.request_recompute(
+            provider_ids=[tree["RXE"].pk, tree["RHQ"].pk], months=[MARCH]
+        )
     )
-    assert figure(tree["RXE"], "job_plan_coverage").suppressed is False
-    assert figure(tree["RP5"], "job_plan_coverage").suppressed is False
+    for code in ("RXE", "RP5", "RHQ", "QF7-DON", "QF7-SHE"):
+        assert figure(tree[code], "job_plan_coverage").suppressed is False, code
 
 
 def _diversity(client, org):
