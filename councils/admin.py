@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Body, BodyMember, Invitation, Membership, Organisation, User
+from .models import Body, BodyMember, Invitation, LeadershipPost, Membership, Organisation, User
 
 
 @admin.register(User)
@@ -30,6 +30,7 @@ class OrganisationAdmin(TreeAdmin):
 class BodyMemberInline(admin.TabularInline):
     model = BodyMember
     autocomplete_fields = ["user"]
+    fields = ["user", "position", "term_start", "term_end"]
     extra = 0
 
 
@@ -54,3 +55,11 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "role", "organisation", "created_at", "expires_at", "accepted_at"]
     exclude = ["token_hash"]
     readonly_fields = ["accepted_at", "accepted_by"]
+
+
+@admin.register(LeadershipPost)
+class LeadershipPostAdmin(admin.ModelAdmin):
+    list_display = ["post", "organisation", "body", "status", "holder", "holder_name", "start_date"]
+    list_filter = ["post", "status"]
+    search_fields = ["organisation__name", "organisation__code", "holder_name", "holder__email"]
+    raw_id_fields = ["organisation", "body", "holder", "updated_by"]

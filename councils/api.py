@@ -8,7 +8,7 @@ from rest_framework import serializers
 from ahpportal.api.conditional import organisations_version
 from ahpportal.api.filters import BooleanFilter, organisation_code_filter
 from ahpportal.api.schema import documented
-from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from ahpportal.api.viewsets import ScopedReadViewSet
 
 from .models import Level, Organisation
 from .scoping import below_q, get_in_scope_or_404
@@ -121,7 +121,7 @@ PROVIDER_EXAMPLE = {
     detail_description="By its code; 404 outside your scope.",
     detail_rows={"A provider": PROVIDER_EXAMPLE},
 )
-class OrganisationViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+class OrganisationViewSet(ScopedReadViewSet):
     queryset = Organisation.objects.all()
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter

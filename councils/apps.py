@@ -14,3 +14,7 @@ class CouncilsConfig(AppConfig):
         auditlog.register(self.get_model("Membership"))
         auditlog.register(self.get_model("Invitation"), exclude_fields=["token_hash"])
         auditlog.register(self.get_model("ApiToken"), exclude_fields=["token_hash", "last_used_at"])
+        # Who added, changed or removed a body's member (the body page's member history), and
+        # who changed the leadership register.
+        auditlog.register(self.get_model("BodyMember"), exclude_fields=["added_by"])
+        auditlog.register(self.get_model("LeadershipPost"), exclude_fields=["updated_at"])

@@ -1,6 +1,19 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from .models import Organisation, Role
+from ahpportal.forms import DateOrderForm
+
+from .models import LeadershipPost, Organisation, Position, Role
+from .widgets import DateInput
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class InvitationForm(forms.Form):
@@ -43,4 +56,113 @@ class AcceptInvitationForm(forms.Form):
                 password_validation.validate_password(p1, user)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        return cleaned
+
+
+class _TermFields(DateOrderForm):
+    """A seat's position and term, shared by adding and changing a member."""
+
+    date_order = ("term_start", "term_end", "The term must end on or after the day it starts.")
+
+    position = forms.ChoiceField(
+        label="Position",
+        choices=Position.choices,
+        initial=Position.MEMBER,
+        widget=forms.RadioSelect,
+    )
+    term_start = forms.DateField(
+        label="Term start",
+        widget=DateInput,
+        help_text="For example, 1 4 2026",
+        error_messages={"required": "Enter the date the term starts."},
+    )
+    term_end = forms.DateField(
+        label="Term end",
+        required=False,
+        widget=DateInput,
+        help_text="Leave blank while the term is open-ended. The seat gives access until the "
+        "end of this day.",
+    )
+
+
+class BodyMemberAddForm(_TermFields):
+    email = forms.EmailField(label="Email address")
+    invite = forms.BooleanField(
+        label="If they have no account, email them an invitation to take this seat",
+        required=False,
+    )
+    field_order = ["email", "position", "term_start", "term_end", "invite"]
+
+    def clean(self):
+        """``self.user`` is the person with an account, or None for someone to invite."""
+        from django.contrib.auth import get_user_model
+
+        cleaned = super().clean()
+        self.user = None
+        email = (cleaned.get("email") or "").strip().lower()
+        if not email:
+            return cleaned
+        self.user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if self.user is None and not cleaned.get("invite"):
+            self.add_error(
+                "email",
+                f"No one with the email {email} has an account. Tick the box below to email "
+                "them an invitation to take this seat.",
+            )
+        return cleaned
+
+
+class BodyMemberChangeForm(_TermFields):
+    pass
+
+
+class LeadershipPostForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", choices=LeadershipPost.Status.choices, widget=forms.RadioSelect
+    )
+    holder_email = forms.EmailField(
+        label="Email address of the post holder",
+        required=False,
+        help_text="If they have an AHP Portal account: the register then links to them.",
+    )
+    holder_name = forms.CharField(
+        label="Name of the post holder",
+        required=False,
+        max_length=150,
+        help_text="If they have no account.",
+    )
+    start_date = forms.DateField(
+        label="Start date",
+        required=False,
+        widget=DateInput,
+        help_text="When the holder took up the post, or when it became vacant.",
+    )
+
+    def clean(self):
+        from django.contrib.auth import get_user_model
+
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        email = (cleaned.get("holder_email") or "").strip().lower()
+        name = (cleaned.get("holder_name") or "").strip()
+        cleaned["holder"] = None
+        cleaned["holder_name"] = name
+        if status == LeadershipPost.Status.VACANT:
+            if email or name:
+                self.add_error(
+                    "holder_name", "A vacant post has no holder: clear the email and name."
+                )
+            return cleaned
+        if status and not (email or name):
+            self.add_error("holder_name", "Enter the post holder's email address or name.")
+        if email:
+            try:
+                cleaned["holder"] = get_user_model().objects.get(email__iexact=email)
+            except get_user_model().DoesNotExist:
+                self.add_error(
+                    "holder_email",
+                    f"No one with the email {email} has an account: enter their name instead.",
+                )
+            else:
+                cleaned["holder_name"] = ""
         return cleaned

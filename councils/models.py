@@ -3,12 +3,12 @@
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node
 
+from .fields import user_fk
 from .scoping import ScopedQuerySet
 
 
@@ -61,6 +61,17 @@ class Level(models.TextChoices):
     PROVIDER = "provider", "Provider"
 
 
+class ProviderType(models.TextChoices):
+    """The kind of provider, for peer benchmarking in the Model Hospital manner (PRODUCT.md 9)."""
+
+    ACUTE = "acute", "Acute"
+    COMMUNITY = "community", "Community"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    AMBULANCE = "ambulance", "Ambulance"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    INDEPENDENT = "independent", "Independent"
+
+
 LEVEL_ORDER = [Level.ENGLAND, Level.REGION, Level.ICS, Level.PLACE, Level.PROVIDER]
 
 
@@ -92,6 +103,13 @@ class Organisation(MP_Node):
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=100, blank=True)
     level = models.CharField(max_length=10, choices=Level.choices, db_index=True)
+    provider_type = models.CharField(
+        max_length=20,
+        choices=ProviderType.choices,
+        blank=True,
+        db_index=True,
+        help_text="Providers only: the peer group a provider is benchmarked in",
+    )
 
     node_order_by = ["name"]
     objects = OrganisationManager()
@@ -167,17 +185,146 @@ class Body(models.Model):
         return self.name
 
 
+class Position(models.TextChoices):
+    """A seat on a body. Only a chair may manage the body's members (besides an organisation
+    admin at the body's organisation or above)."""
+
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice chair"
+    MEMBER = "member", "Member"
+    SECRETARY = "secretary", "Secretary"
+    OBSERVER = "observer", "Observer"
+
+
+class BodyMemberQuerySet(ScopedQuerySet):
+    scope_path_field = "body__organisation__path"
+
+    def current(self, on=None):
+        """Seats whose term has begun (or has no recorded start) and has not ended by ``on``
+        (today by default). A term ending today is still current today."""
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(term_start__isnull=True) | models.Q(term_start__lte=on),
+            models.Q(term_end__isnull=True) | models.Q(term_end__gte=on),
+        )
+
+
 class BodyMember(models.Model):
+    """A person's seat on a body. A current seat is a role: its holder may read what the body
+    sees (viewer scope at the body's organisation, councils.scoping); a chair's seat also lets
+    them manage that body's members."""
+
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    position = models.CharField(max_length=100, default="Member", help_text="e.g. Chair, Member")
+    user = user_fk(models.CASCADE, related_name="body_seats")
+    position = models.CharField(max_length=20, choices=Position.choices, default=Position.MEMBER)
+    term_start = models.DateField(
+        null=True, blank=True, help_text="Blank only for seats recorded before terms were kept"
+    )
+    term_end = models.DateField(null=True, blank=True, help_text="Blank while open-ended")
+    added_by = user_fk(models.SET_NULL, null=True, blank=True)
+
+    objects = BodyMemberQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["body", "user"], name="one_seat_per_body")]
-        ordering = ["body", "-position", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "user"], name="one_seat_per_body"),
+            models.CheckConstraint(
+                condition=models.Q(term_start__isnull=True)
+                | models.Q(term_end__isnull=True)
+                | models.Q(term_end__gte=models.F("term_start")),
+                name="term_ends_after_it_starts",
+            ),
+        ]
+        ordering = ["body", "user__full_name", "user__email"]
 
     def __str__(self):
-        return f"{self.user} ({self.position}, {self.body})"
+        return f"{self.user} ({self.get_position_display()}, {self.body})"
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return (self.term_start is None or self.term_start <= on) and (
+            self.term_end is None or self.term_end >= on
+        )
+
+    def get_additional_data(self) -> dict:
+        """Kept with each audit-log entry, so the body's member history outlives the row."""
+        return {
+            "body_id": self.body_id,
+            "organisation_id": self.body.organisation_id,
+            "user": self.user.get_full_name(),
+            "position": self.position,
+        }
+
+
+class LeadershipPost(models.Model):
+    """One line of the leadership register: the chief AHP of a provider, or the chair of a
+    body. The holder is a user where they have an account, else a name; a vacant post has
+    neither."""
+
+    class Post(models.TextChoices):
+        CHIEF_AHP = "chief_ahp", "Chief AHP"
+        CHAIR = "chair", "Chair"
+
+    class Status(models.TextChoices):
+        SUBSTANTIVE = "substantive", "Substantive"
+        INTERIM = "interim", "Interim"
+        VACANT = "vacant", "Vacant"
+
+    #: Statuses counted as "in post" on the register's summaries.
+    IN_POST = (Status.SUBSTANTIVE, Status.INTERIM)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="leadership_posts"
+    )
+    body = models.OneToOneField(
+        Body, on_delete=models.CASCADE, null=True, blank=True, related_name="chair_post"
+    )
+    post = models.CharField(max_length=20, choices=Post.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    holder = user_fk(models.SET_NULL, null=True, blank=True, related_name="leadership_posts")
+    holder_name = models.CharField(max_length=150, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = user_fk(models.SET_NULL, null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(post="chief_ahp"),
+                name="one_chief_ahp_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(post="chief_ahp", body__isnull=True)
+                | models.Q(post="chair", body__isnull=False),
+                name="a_chair_post_belongs_to_a_body",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="vacant")
+                | models.Q(holder__isnull=True, holder_name=""),
+                name="a_vacant_post_has_no_holder",
+            ),
+        ]
+        ordering = ["organisation__path", "post"]
+
+    def __str__(self):
+        where = self.body.name if self.body_id else self.organisation.name
+        return f"{self.get_post_display()}, {where}: {self.holder_display or 'vacant'}"
+
+    @property
+    def holder_display(self) -> str:
+        if self.holder_id:
+            return self.holder.get_full_name()
+        return self.holder_name
+
+    @property
+    def in_post(self) -> bool:
+        return self.status in self.IN_POST
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.organisation_id, "body_id": self.body_id}
 
 
 class Role(models.TextChoices):
@@ -192,20 +339,12 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A role held at one organisation, covering it and everything below it."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = user_fk(models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    granted_by = user_fk(models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -244,21 +383,26 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="invitations"
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    role = models.CharField(
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text="Blank for an invitation to a seat on a body and nothing else",
     )
+    # An invitation to a seat on a body (from its chair or an organisation admin): accepting it
+    # creates the seat with this position and term.
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    position = models.CharField(max_length=20, choices=Position.choices, blank=True)
+    term_start = models.DateField(null=True, blank=True)
+    term_end = models.DateField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = user_fk(models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    accepted_by = user_fk(models.SET_NULL, null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -266,7 +410,14 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"Invitation for {self.email} ({self.get_role_display()} at {self.organisation})"
+        return f"Invitation for {self.email} ({self.offer})"
+
+    @property
+    def offer(self) -> str:
+        """What accepting gives, in words: "Viewer at ..." or "Vice chair of <body>"."""
+        if self.body_id:
+            return f"{self.get_position_display()} of {self.body.name}"
+        return f"{self.get_role_display()} at {self.organisation.name}"
 
     @staticmethod
     def new_token() -> tuple[str, str]:
@@ -297,9 +448,7 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """One person's token. Only the SHA-256 of the secret is kept; ``prefix`` identifies it."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
+    user = user_fk(models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'Power BI'")
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it")

@@ -11,6 +11,12 @@ goes through :func:`get_in_scope_or_404`, so "does not exist" and "not yours" ar
 Superusers cover England. Scopes are computed once per user object (one query) and are never
 stored, so removing a role takes effect on the next request, API tokens included.
 
+A seat on a body (:class:`councils.models.BodyMember`) is a role too: while its term is current
+it gives its holder viewer scope at the body's organisation (``BODY_MEMBER_ROLE``), read in the
+same query as the memberships; a term that has ended, or not yet begun, gives nothing. A chair's
+seat also gives the right to manage that body's members, and only that body's
+(:func:`bodies_managed_q`).
+
 The tree itself is walked through one set of helpers, never a hand-written prefix or a sliced
 path: ``Model.objects.below(org)`` / ``.at_or_above(org)`` on every scoped queryset,
 ``org.subtree()``, ``org.ancestors()``, ``org.ancestor_paths()``, ``org.parent_path`` on
@@ -20,8 +26,9 @@ path: ``Model.objects.below(org)`` / ``.at_or_above(org)`` on every scoped query
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.http import Http404
+from django.utils import timezone
 
 # Which roles grant which action. Every role lets its holder see its subtree.
 ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -31,7 +38,15 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "import": frozenset({"data_manager"}),
     "analyse": frozenset({"analyst"}),
     "admin": frozenset({"org_admin"}),
+    # keep the leadership register (chief AHPs, chairs) of organisations in scope
+    "register": frozenset({"chair", "org_admin"}),
+    # running a body's meetings (agenda, papers, minutes, decisions, actions, escalations) and
+    # a faculty's programmes: the chair, or an organisation admin, at the body's organisation
+    "govern": frozenset({"chair", "org_admin"}),
 }
+
+#: The role a current seat on a body amounts to, at the body's organisation.
+BODY_MEMBER_ROLE = "viewer"
 
 ALL = None  # sentinel: the whole tree
 
@@ -58,16 +73,43 @@ def scope_paths(user, action: str = "view") -> list[str] | None:
         return ALL
     cache = getattr(user, "_scope_memberships", None)
     if cache is None:
-        from .models import Membership
-
-        cache = list(Membership.objects.filter(user=user).values_list("role", "organisation__path"))
-        user._scope_memberships = cache
+        cache = user._scope_memberships = _roles_held(user)
     paths = sorted({path for role, path in cache if role in roles})
     roots: list[str] = []
     for path in paths:  # sorted, so an ancestor comes before its descendants
         if not any(path.startswith(root) for root in roots):
             roots.append(path)
     return roots
+
+
+def _roles_held(user) -> list[tuple[str, str]]:
+    """``(role, organisation path)`` for every role ``user`` holds and every current seat on a
+    body (as ``BODY_MEMBER_ROLE`` at the body's organisation): one query."""
+    from .models import BodyMember, Membership
+
+    roles = Membership.objects.filter(user=user).values_list("role", "organisation__path")
+    seats = (
+        BodyMember.objects.filter(user=user)
+        .current(timezone.localdate())
+        .values_list(Value(BODY_MEMBER_ROLE, output_field=CharField()), "body__organisation__path")
+    )
+    return list(roles.order_by().union(seats.order_by(), all=True))
+
+
+def bodies_managed_q(user) -> Q:
+    """A ``Q`` on :class:`councils.models.Body` keeping the bodies ``user`` may manage (add,
+    change and remove members): those at or below an organisation they administer, and those
+    where they hold a current chair's seat. One subquery; never wider than that body."""
+    from .models import BodyMember, Position
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    chaired = (
+        BodyMember.objects.filter(user=user, position=Position.CHAIR)
+        .current(timezone.localdate())
+        .values("body_id")
+    )
+    return scope_q(user, "admin") | Q(pk__in=chaired)
 
 
 def scope_roots(user, action: str = "view") -> list:

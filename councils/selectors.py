@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Body, Membership, Organisation, Role
+from .models import Body, BodyMember, Membership, Organisation, Role
 from .scoping import covers, get_in_scope_or_404
 
 
@@ -24,7 +24,20 @@ def children_of(organisation: Organisation):
 
 
 def bodies_of(organisation: Organisation):
-    return Body.objects.filter(organisation=organisation).prefetch_related("members__user")
+    """The organisation's bodies, each with its current members (chair first) prefetched."""
+    from django.db.models import Prefetch
+
+    from .bodies import POSITION_RANK
+
+    seats = (
+        BodyMember.objects.current()
+        .select_related("user")
+        .annotate(rank=POSITION_RANK)
+        .order_by("rank", "user__full_name", "user__email")
+    )
+    return Body.objects.filter(organisation=organisation).prefetch_related(
+        Prefetch("members", queryset=seats, to_attr="current_members")
+    )
 
 
 def memberships_of(user):

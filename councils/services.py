@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Invitation, Membership, Organisation, Role
+from .models import BodyMember, Invitation, Membership, Organisation, Position, Role
 from .scoping import covers, forget_scope
 from .tasks import send_email
 
@@ -30,20 +30,29 @@ def invitation_create(
         raise PermissionDenied("You can only invite people to organisations you administer.")
     if role not in Role.values:
         raise ValidationError({"role": "Choose a role from the list."})
-    token, token_hash = Invitation.new_token()
-    invitation = Invitation.objects.create(
-        email=email.strip().lower(),
+    return _invite(
+        inviter=inviter,
+        build_url=build_url,
+        email=email,
         organisation=organisation,
         role=role,
+    )
+
+
+def _invite(*, inviter, build_url, **fields) -> Invitation:
+    """Make the invitation (its token stored hashed) and email its link once committed."""
+    token, token_hash = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        **{**fields, "email": fields["email"].strip().lower()},
         token_hash=token_hash,
         invited_by=inviter,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     url = build_url(reverse("councils:invitation_accept", args=[token]))
-    subject = f"You are invited to AHP Portal as {invitation.get_role_display()}"
+    what = invitation.get_role_display() if invitation.role else invitation.offer
+    subject = f"You are invited to AHP Portal as {what}"
     message = (
-        f"{inviter.get_full_name()} has invited you to AHP Portal as "
-        f"{invitation.get_role_display()} at {organisation.name}.\n\n"
+        f"{inviter.get_full_name()} has invited you to AHP Portal as {invitation.offer}.\n\n"
         f"Accept the invitation within 7 days: {url}\n"
     )
     transaction.on_commit(
@@ -52,10 +61,32 @@ def invitation_create(
     return invitation
 
 
+def seat_invitation_create(
+    *, inviter, body, email: str, position: str, term_start, term_end, build_url
+) -> Invitation:
+    """Invite ``email`` (who has no account yet) to a seat on ``body``; the inviter must be able
+    to manage the body (its chair, or an organisation admin at or above it)."""
+    from .bodies import can_manage
+
+    if not can_manage(inviter, body):
+        raise PermissionDenied("Only the body's chair or an organisation admin may do this.")
+    return _invite(
+        inviter=inviter,
+        build_url=build_url,
+        email=email,
+        organisation=body.organisation,
+        role="",
+        body=body,
+        position=position,
+        term_start=term_start,
+        term_end=term_end,
+    )
+
+
 def invitation_for_token(token: str) -> Invitation:
     """The pending invitation for ``token``, or ``InvitationError`` saying why not."""
     try:
-        invitation = Invitation.objects.select_related("organisation").get(
+        invitation = Invitation.objects.select_related("organisation", "body").get(
             token_hash=Invitation.hash_token(token)
         )
     except Invitation.DoesNotExist:
@@ -87,12 +118,24 @@ def invitation_accept(*, invitation: Invitation, user=None, password: str | None
         raise InvitationError(
             f"This invitation is for {invitation.email}. Sign out and sign in as that person."
         )
-    Membership.objects.get_or_create(
-        user=user,
-        organisation=invitation.organisation,
-        role=invitation.role,
-        defaults={"granted_by": invitation.invited_by},
-    )
+    if invitation.role:
+        Membership.objects.get_or_create(
+            user=user,
+            organisation=invitation.organisation,
+            role=invitation.role,
+            defaults={"granted_by": invitation.invited_by},
+        )
+    if invitation.body_id:
+        BodyMember.objects.get_or_create(
+            body=invitation.body,
+            user=user,
+            defaults={
+                "position": invitation.position or Position.MEMBER,
+                "term_start": invitation.term_start,
+                "term_end": invitation.term_end,
+                "added_by": invitation.invited_by,
+            },
+        )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

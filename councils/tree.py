@@ -11,19 +11,33 @@ SEED_FILE = Path(__file__).parent / "seed_data" / "england.json"
 
 
 def organisation_ensure(
-    *, parent: Organisation | None, code: str, name: str, level: str, short_name: str = ""
+    *,
+    parent: Organisation | None,
+    code: str,
+    name: str,
+    level: str,
+    short_name: str = "",
+    provider_type: str = "",
 ) -> Organisation:
-    """Create the organisation under ``parent`` or update its names; codes are stable keys."""
+    """Create the organisation under ``parent`` or update its names and provider type; codes
+    are stable keys."""
     org = Organisation.objects.filter(code=code).first()
     if org is None:
-        fields = {"code": code, "name": name, "level": level, "short_name": short_name}
+        fields = {
+            "code": code,
+            "name": name,
+            "level": level,
+            "short_name": short_name,
+            "provider_type": provider_type,
+        }
         if parent is None:
             return Organisation.add_root(**fields)
         parent.refresh_from_db()  # treebeard needs the parent's current numchild
         return parent.add_child(**fields)
-    if (org.name, org.short_name, org.level) != (name, short_name, level):
-        org.name, org.short_name, org.level = name, short_name, level
-        org.save(update_fields=["name", "short_name", "level"])
+    wanted = (name, short_name, level, provider_type)
+    if (org.name, org.short_name, org.level, org.provider_type) != wanted:
+        org.name, org.short_name, org.level, org.provider_type = wanted
+        org.save(update_fields=["name", "short_name", "level", "provider_type"])
     return org
 
 
@@ -72,6 +86,10 @@ def load_england_tree(seed_file: Path = SEED_FILE) -> dict[str, int]:
         )
         for provider in place_data["providers"]:
             organisation_ensure(
-                parent=place, code=provider["code"], name=provider["name"], level=Level.PROVIDER
+                parent=place,
+                code=provider["code"],
+                name=provider["name"],
+                level=Level.PROVIDER,
+                provider_type=provider["type"],
             )
     return {level: Organisation.objects.filter(level=level).count() for level in Level.values}

@@ -8,12 +8,21 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from delivery import meeting_selectors
 from readiness import selectors as readiness_selectors
 
 from . import health, selectors, services
 from .forms import AcceptInvitationForm, InvitationForm
-from .models import Invitation, Membership, Organisation
+from .models import Invitation, Level, Membership, Organisation
+from .pages import org_page, org_view
 from .scoping import covers, get_in_scope_or_404, scope_roots
+
+# The heading of an organisation's page over the organisations one level below it
+CHILDREN_HEADINGS = {
+    Level.ENGLAND: "Regions",
+    Level.REGION: "Integrated care systems",
+    Level.ICS: "Places",
+}
 
 
 @login_required
@@ -27,6 +36,7 @@ def home(request):
             "roots": scope_roots(request.user, "view"),
             "due": due[:HOME_DUE_SHOWN],
             "more_due": len(due) > HOME_DUE_SHOWN,
+            "meeting_actions": meeting_selectors.open_actions_for(request.user),
             "today": timezone.localdate(),
         },
     )
@@ -35,21 +45,15 @@ def home(request):
 HOME_DUE_SHOWN = 10
 
 
-@login_required
-def organisation_detail(request, code):
-    org = selectors.organisation_for(request.user, code)
-    return render(
-        request,
-        "councils/organisation_detail.html",
-        {
-            "org": org,
-            "breadcrumb": selectors.breadcrumb(request.user, org),
-            "children": selectors.children_of(org),
-            "bodies": selectors.bodies_of(org),
-            "can_admin": covers(request.user, "admin", org),
-            "can_import": covers(request.user, "import", org),
-        },
-    )
+@org_view("councils/organisation_detail.html")
+def organisation_detail(request, org):
+    return {
+        "children": selectors.children_of(org),
+        "children_heading": CHILDREN_HEADINGS.get(org.level, "Providers"),
+        "bodies": selectors.bodies_of(org),
+        "can_admin": covers(request.user, "admin", org),
+        "can_import": covers(request.user, "import", org),
+    }
 
 
 @login_required
@@ -92,21 +96,18 @@ def people(request, code):
         )
         messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
         return redirect("councils:people", code=org.code)
-    return render(
+    return org_page(
         request,
         "councils/people.html",
-        {
-            "org": org,
-            "breadcrumb": selectors.breadcrumb(request.user, org),
-            "form": form,
-            "memberships": Membership.objects.below(org)
-            .in_scope(request.user, "admin")
-            .select_related("user", "organisation"),
-            "invitations": Invitation.objects.below(org)
-            .in_scope(request.user, "admin")
-            .select_related("organisation", "invited_by")[:50],
-            "role_history": selectors.role_history(request.user, org),
-        },
+        org,
+        form=form,
+        memberships=Membership.objects.below(org)
+        .in_scope(request.user, "admin")
+        .select_related("user", "organisation"),
+        invitations=Invitation.objects.below(org)
+        .in_scope(request.user, "admin")
+        .select_related("organisation", "invited_by", "body")[:50],
+        role_history=selectors.role_history(request.user, org),
     )
 
 
@@ -148,7 +149,7 @@ def invitation_accept(request, token):
                 )
             messages.success(
                 request,
-                f"You now hold {invitation.get_role_display()} at {invitation.organisation.name}.",
+                f"You are now {invitation.offer}.",
             )
             return redirect("councils:account")
     else:

@@ -85,7 +85,11 @@ def test_syb_five_places_each_with_providers(data):
         assert place["code"].startswith("QF7-")
         assert len(place["providers"]) >= 1, place["name"]
         for provider in place["providers"]:
-            assert re.fullmatch(r"[RT][A-Z0-9]{2}", provider["code"]), provider
+            if provider["type"] in ("local_authority", "community") and "note" in provider:
+                # a council service or a community interest company: a stable local code
+                assert re.fullmatch(r"[A-Z]{2,3}-[A-Z]{3}-[A-Z0-9]{2}", provider["code"]), provider
+            else:  # an NHS trust: its ODS code
+                assert re.fullmatch(r"[RT][A-Z0-9]{2}", provider["code"]), provider
             assert provider["name"].strip()
 
 
@@ -103,3 +107,13 @@ def test_known_syb_providers(data):
     assert "RFR" in by_place["Rotherham"]
     assert {"RFF", "RXG"} <= by_place["Barnsley"]
     assert "RHA" in by_place["Bassetlaw"]
+    # issue 19: the ambulance trust, a council therapy service and a community interest company
+    assert "RX8" in by_place["Sheffield"]
+    assert "LA-DON-OT" in by_place["Doncaster"]
+    assert "CIC-BAR-01" in by_place["Barnsley"]
+    types = {p["code"]: p["type"] for p in providers(data)}
+    assert (types["RX8"], types["LA-DON-OT"], types["CIC-BAR-01"]) == (
+        "ambulance",
+        "local_authority",
+        "community",
+    )

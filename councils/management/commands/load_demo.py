@@ -7,7 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 from councils.demo import DEMO_PASSWORD, load_demo_users
 
 # Each app that has demo data provides ``<app>.demo.load(*, stdout)``; they run in this order.
-DEMO_STEPS = ["workforce.demo", "dashboard.demo", "readiness.demo", "delivery.demo"]
+DEMO_STEPS = [
+    "workforce.demo",
+    "dashboard.demo",
+    "readiness.demo",
+    "delivery.demo",
+    "delivery.meeting_demo",
+]
 
 
 class Command(BaseCommand):
