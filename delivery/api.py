@@ -8,7 +8,7 @@ from rest_framework import serializers
 from ahpportal.api.conditional import rows_digest
 from ahpportal.api.filters import IdFilter
 from ahpportal.api.schema import documented
-from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from ahpportal.api.viewsets import ScopedReadViewSet
 from councils.api import OrganisationScopedFilter
 
 from .models import Action, DeliveryPlan, MeasureOfSuccess, ProgressUpdate, Status, Theme
@@ -85,7 +85,7 @@ ACTION_EXAMPLE = {
     filters={"organisation": "QF7", "subtree": True},
     lookup=("id", 1),
 )
-class DeliveryPlanViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+class DeliveryPlanViewSet(ScopedReadViewSet):
     queryset = DeliveryPlan.objects.select_related("organisation").prefetch_related(
         Prefetch(
             "themes",
@@ -94,7 +94,6 @@ class DeliveryPlanViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
     )
     serializer_class = DeliveryPlanSerializer
     filterset_class = DeliveryPlanFilter
-    cursor_ordering = ("id",)
 
     def freshness(self, queryset):
         """One aggregate over the plans (title and source bump updated_at), their themes (added,
@@ -184,7 +183,7 @@ def _latest(field):
     },
     lookup=("id", 18),
 )
-class DeliveryActionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+class DeliveryActionViewSet(ScopedReadViewSet):
     queryset = (
         Action.objects.select_related(
             "theme__plan__organisation", "owner_user", "owner_organisation"
@@ -196,7 +195,6 @@ class DeliveryActionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet)
     )
     serializer_class = DeliveryActionSerializer
     filterset_class = DeliveryActionFilter
-    cursor_ordering = ("id",)
 
     def freshness(self, queryset):
         """A digest of what the rows show that could change, read without building a row: each

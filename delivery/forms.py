@@ -1,5 +1,6 @@
 from django import forms
 
+from ahpportal.forms import DateOrderForm
 from ahpportal.limits import LimitedTextField
 from councils.widgets import DateInput
 from dashboard.metrics import by_domain
@@ -7,7 +8,13 @@ from dashboard.metrics import by_domain
 from .models import Status, Theme
 
 
-class ActionForm(forms.Form):
+class ActionForm(DateOrderForm):
+    date_order = (
+        "start_date",
+        "due_date",
+        "The due date must be the same as or after the start date.",
+    )
+
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), label="Theme", empty_label=None)
     text = LimitedTextField(label="Action", widget=forms.Textarea(attrs={"rows": 3}))
     owner_user = forms.ModelChoiceField(
@@ -37,13 +44,6 @@ class ActionForm(forms.Form):
         self.fields["owner_organisation"].label_from_instance = lambda o: (
             f"{o.name} ({o.get_level_display()})"
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, due = cleaned.get("start_date"), cleaned.get("due_date")
-        if start and due and due < start:
-            self.add_error("due_date", "The due date must be the same as or after the start date.")
-        return cleaned
 
 
 def metric_choices():

@@ -5,10 +5,10 @@ actions, measures and updates belong to the plan, so their scope runs through it
 organisation's path (``scope_path_field``).
 """
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
+from councils.fields import user_fk
 from councils.models import Organisation
 from councils.scoping import ScopedQuerySet
 from dashboard.metrics import CATALOGUE
@@ -17,10 +17,6 @@ from .quarters import QUARTER_RE
 
 PLAN_LEVELS = ("ics", "region")
 METRIC_CHOICES = [(m.code, m.name) for m in CATALOGUE]
-
-
-class PlanQuerySet(ScopedQuerySet):
-    scope_path_field = "organisation__path"
 
 
 class ThemeQuerySet(ScopedQuerySet):
@@ -46,7 +42,7 @@ class DeliveryPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PlanQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -78,12 +74,8 @@ class Action(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.TextField()
-    owner_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="owned_delivery_actions",
+    owner_user = user_fk(
+        models.SET_NULL, null=True, blank=True, related_name="owned_delivery_actions"
     )
     owner_organisation = models.ForeignKey(
         Organisation,
@@ -178,9 +170,7 @@ class ProgressUpdate(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices)
     narrative = models.TextField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    author = user_fk(models.SET_NULL, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ActionChildQuerySet.as_manager()
@@ -195,3 +185,8 @@ class ProgressUpdate(models.Model):
     @property
     def tag_colour(self) -> str:
         return STATUS_TAG[self.status]
+
+
+# Council governance at work: meetings, escalations, faculty programmes. Their module of its own
+# is imported here so that Django registers its models with the app; import them from there.
+from . import meeting_models  # noqa: E402, F401

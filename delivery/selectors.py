@@ -10,15 +10,15 @@ import datetime as dt
 from collections import namedtuple
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 from django.http import Http404
 
 from councils.models import Organisation
 from councils.selectors import organisation_for
 from dashboard import metrics as catalogue
 from dashboard import suppression, targets
-from dashboard.models import MetricValue
-from dashboard.series import spc_series, window
+from dashboard.models import ChangePoint, MetricValue
+from dashboard.series import metric_series, window
 
 from . import quarters
 from .models import (
@@ -267,7 +267,7 @@ def live_metrics(
     organisation: Organisation, measures: list[MeasureOfSuccess], user
 ) -> dict[int, LiveMetric]:
     """The latest value, target status and SPC verdicts of every linked measure's metric, for the
-    plan's organisation (all professions, all bands). Three queries whatever the number of
+    plan's organisation (all professions, all bands). Four queries whatever the number of
     measures: latest month per metric, the last 24 months of values, the effective targets.
 
     A measure's own target wins; otherwise the organisation's effective target applies (a chair's
@@ -288,14 +288,24 @@ def live_metrics(
     )
     org_targets = targets.effective_targets_many([organisation], codes)[organisation.pk]
     series: dict[str, dict[dt.date, _Row]] = {code: {} for code in codes}
+    breaks: dict[str, list[dt.date]] = {code: [] for code in codes}
     if latest:
         since = window(min(latest.values()), SPC_MONTHS)[0]
+        annual = [code for code in latest if catalogue.get(code).periodic]
         for row in (
-            base.filter(metric__in=list(latest), month__gte=since)
+            base.filter(Q(month__gte=since) | Q(metric__in=annual), metric__in=list(latest))
             .order_by("month")
             .values_list(*_Row._fields, named=True)
         ):
             series[row.metric][row.month] = row
+        # the chair's change points, as on the metric page (those outside a metric's window
+        # change nothing in it: dashboard.series drops them)
+        for code, month in (
+            ChangePoint.objects.active()
+            .filter(organisation=organisation, metric__in=list(latest), month__gt=since)
+            .values_list("metric", "month")
+        ):
+            breaks[code].append(month)
 
     result = {}
     for measure in linked:
@@ -310,16 +320,16 @@ def live_metrics(
             continue
         rows = series[metric.code]
         row = rows[month]
-        direction = metric.direction if metric.direction in ("higher", "lower") else "neither"
         own = not any(r.suppressed for r in rows.values()) or suppression.holds_role_at(
             user, organisation
         )
-        analysis = spc_series(
+        analysis = metric_series(
+            metric,
             {m: None if r.suppressed and not own else r.value for m, r in rows.items()},
             last=month,
-            direction=direction,
             target=target,
             size=SPC_MONTHS,
+            change_points=breaks[metric.code],
         ).result
         suppressed = suppression.is_suppressed(
             suppressed=row.suppressed, owner=organisation, user=user

@@ -3,12 +3,13 @@ scope, and any edit page for someone who may only read, does not exist for them:
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from councils.pages import form_page
 from councils.scoping import covers
 from councils.selectors import breadcrumb
 
@@ -45,17 +46,14 @@ def _plan_page_data(request, org, plan):
     return quarter, themes, live
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
+def _plan(request, code, action: str = "view"):
+    """The organisation (``action`` in scope, else 404) and its plan (None before it has one)."""
+    org = selectors.plan_organisation(request.user, code, action)
+    return org, selectors.plan_of(org)
 
 
 def _chair_plan(request, code):
-    org = selectors.plan_organisation(request.user, code, "chair")
-    return org, selectors.plan_of(org)
+    return _plan(request, code, "chair")
 
 
 def _chair_action(request, code, pk):
@@ -64,26 +62,22 @@ def _chair_action(request, code, pk):
 
 
 def _form_page(request, form, save, *, done, template, context):
-    """Every add/change page of the plan: on a valid POST call ``save(cleaned_data)``; a
-    service's ValidationError goes back onto the form; on success flash the message that
-    ``done(result)`` returns with the action's pk, and go to that action."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            message, action_pk = done(result)
-            messages.success(request, message)
-            return redirect("delivery:action", code=context["org"].code, pk=action_pk)
-    return render(request, template, context)
+    """Every add/change page of the plan (see ``form_page``): on success flash the message
+    that ``done(result)`` returns with the action's pk, and go to that action."""
+
+    def to_action(result):
+        message, action_pk = done(result)
+        return message, reverse(
+            "delivery:action", kwargs={"code": context["org"].code, "pk": action_pk}
+        )
+
+    return form_page(request, form, save, template=template, context=context, done=to_action)
 
 
 def _plan_page(request, code, template, extra):
     """The plan's reading pages: the plan in the user's view scope for the quarter asked for,
     with the context ``extra(plan, quarter, themes)`` adds."""
-    org = selectors.plan_organisation(request.user, code)
-    plan = selectors.plan_of(org)
+    org, plan = _plan(request, code)
     quarter, themes, _ = _plan_page_data(request, org, plan)
     context = _context(request, org, plan, quarter=quarter, **extra(plan, quarter, themes))
     return render(request, template, context)
@@ -148,8 +142,7 @@ def print_view(request, code):
 
 @login_required
 def export(request, code, fmt):
-    org = selectors.plan_organisation(request.user, code)
-    plan = selectors.plan_of(org)
+    org, plan = _plan(request, code)
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such page.")
     quarter, themes, live = _plan_page_data(request, org, plan)
@@ -170,8 +163,7 @@ def export(request, code, fmt):
 
 @login_required
 def action_detail(request, code, pk):
-    org = selectors.plan_organisation(request.user, code)
-    plan = selectors.plan_of(org)
+    org, plan = _plan(request, code)
     action = selectors.action_in_plan(plan, request.user, "view", pk)
     updates = list(
         action.updates.select_related("author").order_by("-quarter", "-created_at", "-pk")

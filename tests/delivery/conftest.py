@@ -52,3 +52,57 @@ def metric_series(db):
         return MetricValue.objects.bulk_create(rows)
 
     return make
+
+
+# --- governance: bodies, meetings -------------------------------------------------------------
+
+
+def _body(org, kind, name):
+    from councils.models import Body
+
+    return Body.objects.get_or_create(organisation=org, kind=kind, defaults={"name": name})[0]
+
+
+@pytest.fixture
+def council(tree):
+    from councils.models import Body
+
+    return _body(tree["QF7"], Body.Kind.ICS_COUNCIL, "SYB ICS AHP council")
+
+
+@pytest.fixture
+def other_council(tree):
+    from councils.models import Body
+
+    return _body(tree["QWO"], Body.Kind.ICS_COUNCIL, "West Yorkshire ICS AHP council")
+
+
+@pytest.fixture
+def board(tree):
+    from councils.models import Body
+
+    return _body(tree["Y63"], Body.Kind.REGIONAL_BOARD, "North East and Yorkshire AHP board")
+
+
+@pytest.fixture
+def faculty(tree):
+    from councils.models import Body
+
+    return _body(tree["QF7"], Body.Kind.ICS_FACULTY, "SYB ICS AHP faculty")
+
+
+@pytest.fixture
+def schedule():
+    """``schedule(body, days=7)``: a meeting of ``body`` that many days from now (negative:
+    past), made through the service."""
+    from delivery import meeting_services
+
+    def make(body, days=7, title="Quarterly meeting"):
+        return meeting_services.meeting_schedule(
+            body=body,
+            title=title,
+            starts_at=timezone.now() + dt.timedelta(days=days),
+            location="Oak House, Rotherham",
+        )
+
+    return make

@@ -150,7 +150,7 @@ def test_target_status_is_met_within_10_percent_or_not_met(metric, value, target
     assert target_status(metric, value, target) == status
 
 
-def test_live_metrics_for_every_linked_measure_take_three_queries(
+def test_live_metrics_for_every_linked_measure_take_four_queries(
     syb_plan, tree, metric_series, django_assert_num_queries, make_user
 ):
     user = make_user("viewer", tree["QF7"])
@@ -162,7 +162,7 @@ def test_live_metrics_for_every_linked_measure_take_three_queries(
     for code in codes:
         metric_series(tree["QF7"], code, [float(n % 7 + 1) for n in range(24)])
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # latest months, values, change points, targets
         live = live_metrics(tree["QF7"], measures, user)
 
     assert len(live) == len(measures) == 32
@@ -178,6 +178,43 @@ def test_the_plan_page_with_many_linked_measures_keeps_its_query_count(
         measure.metric = "turnover_rate"
     MeasureOfSuccess.objects.bulk_update(measures, ["metric"])
     metric_series(tree["QF7"], "turnover_rate", STEADY_THEN_JUMP)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # the change points: one query for every measure
         html = plan_html(client)
     assert html.count("Special cause variation: concerning") == 32
+
+
+# 12 months around 10%, then 12 around 14%: a shift, unless a chair records the change
+LEVEL_CHANGE = [10.0, 10.4] * 6 + [14.0, 14.4] * 6
+
+
+def test_a_chairs_change_point_applies_to_the_linked_measure_as_on_the_metric_page(
+    syb_plan, tree, client_for, make_user, linked_measure, metric_series
+):
+    from dashboard import services as dashboard_services
+
+    metric_series(tree["QF7"], "turnover_rate", LEVEL_CHANGE, latest=dt.date(2026, 9, 1))
+    client = client_for("viewer", tree["QF7"])
+    metric_page = reverse("dashboard:metric", kwargs={"code": "QF7", "metric": "turnover_rate"})
+    concerning = "Special cause variation: concerning"
+    assert concerning in plan_html(client)
+    assert concerning in client.get(metric_page).content.decode()
+
+    dashboard_services.change_point_record(
+        organisation=tree["QF7"],
+        metric="turnover_rate",
+        month=dt.date(2025, 10, 1),  # the 13th month of the window: the first at 14%
+        reason="New service model",
+        actor=make_user("chair", tree["QF7"]),
+    )
+    plan, page = plan_html(client), client.get(metric_page).content.decode()
+    assert concerning not in plan and concerning not in page
+    assert "Common cause variation" in plan and "Common cause variation" in page
+    # a change point at another organisation changes nothing here
+    dashboard_services.change_point_record(
+        organisation=tree["QWO"],
+        metric="turnover_rate",
+        month=dt.date(2026, 3, 1),
+        reason="Elsewhere",
+        actor=make_user("chair", tree["QWO"]),
+    )
+    assert "Common cause variation" in plan_html(client)
