@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from ahpportal.api.filters import IdFilter
 from ahpportal.api.schema import documented
-from ahpportal.api.viewsets import ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet
+from ahpportal.api.viewsets import ScopedReadViewSet
 from councils.api import OrganisationScopedFilter
 
 from .models import ActionItem, Answer, Cycle, Stage, Status, Submission, answered_q
@@ -113,7 +113,7 @@ ACTION_ITEM_EXAMPLE = {
     filters={"organisation": "QF7", "section": "employer", "template": "support_workforce"},
     lookup=("id", 2),
 )
-class CycleViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+class CycleViewSet(ScopedReadViewSet):
     queryset = Cycle.objects.select_related("organisation", "section__template").annotate(
         n_submissions=Count("submissions", distinct=True),
         n_submitted=Count(
@@ -171,7 +171,7 @@ class SubmissionFilter(OrganisationScopedFilter):
     filters={"cycle": 2, "status": "signed_off", "section": "employer"},
     lookup=("id", 10),
 )
-class SubmissionViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+class SubmissionViewSet(ScopedReadViewSet):
     queryset = Submission.objects.select_related("organisation", "cycle__section").annotate(
         n_answers=Count("answers", distinct=True),
         n_answered=Count("answers", filter=answered_q("answers__"), distinct=True),
@@ -272,13 +272,12 @@ class AnswerFilter(OrganisationScopedFilter):
     },
     lookup=("id", 2),
 )
-class AnswerViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+class AnswerViewSet(ScopedReadViewSet):
     queryset = Answer.objects.select_related(
         "submission__organisation", "question__section", "profession"
     )
     serializer_class = AnswerSerializer
     filterset_class = AnswerFilter
-    cursor_ordering = ("id",)
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
@@ -325,8 +324,7 @@ class ActionItemFilter(OrganisationScopedFilter):
     filters={"organisation": "RHQ", "status": "in_progress", "due_before": "2027-03-31"},
     lookup=("id", 16),
 )
-class ActionItemViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+class ActionItemViewSet(ScopedReadViewSet):
     queryset = ActionItem.objects.select_related("organisation", "submission", "owner")
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
-    cursor_ordering = ("id",)

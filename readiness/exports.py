@@ -149,9 +149,16 @@ def actions_csv(actions):
     return stream_safe_csv((_action_row(a) for a in actions), header=ACTION_HEADER)
 
 
-def actions_xlsx(actions) -> bytes:
+def table_xlsx(title: str, header: list[str], rows) -> bytes:
+    """One sheet called ``title``: a bold, frozen ``header`` and ``rows`` (text made
+    formula-safe). The portal's writer for a single table (the action plan, the leadership
+    register)."""
     wb = Workbook(write_only=True)
-    ws = _sheet(wb, "Action plan", ACTION_HEADER)
-    for action in actions:
-        ws.append(safe_row(_action_row(action)))
+    ws = _sheet(wb, _sheet_title(title, set()), header)
+    for row in rows:
+        ws.append(safe_row(row))
     return _save(wb)
+
+
+def actions_xlsx(actions) -> bytes:
+    return table_xlsx("Action plan", ACTION_HEADER, (_action_row(a) for a in actions))

@@ -17,15 +17,15 @@ TEMPLATE_FILES = {
 }
 
 
-def read_seed(name: str) -> dict:
-    return json.loads((SEED_DATA / name).read_text(encoding="utf-8"))
+def read_seed(name: str, seed_dir: Path | None = None) -> dict:
+    return json.loads(((seed_dir or SEED_DATA) / name).read_text(encoding="utf-8"))
 
 
 def load_templates(Template, Section, Question, *, seed_dir: Path | None = None) -> list:
     """Create the templates not yet loaded; returns the (code, version) pairs created."""
     created = []
     for name, code in TEMPLATE_FILES.items():
-        data = json.loads(((seed_dir or SEED_DATA) / name).read_text(encoding="utf-8"))
+        data = read_seed(name, seed_dir)
         if Template.objects.filter(code=code, version=data["version"]).exists():
             continue
         template = Template.objects.create(
@@ -44,14 +44,20 @@ def load_templates(Template, Section, Question, *, seed_dir: Path | None = None)
     return created
 
 
+def _section(Section, template, data, **fields):
+    """A section of ``template`` with the title, level and intro in ``data``, and ``fields``."""
+    return Section.objects.create(
+        template=template, title=data["title"], level=data["level"], intro=data["intro"], **fields
+    )
+
+
 def _load_toolkit(template, data, Section, Question):
     for s_pos, section_data in enumerate(data["sections"], start=1):
-        section = Section.objects.create(
-            template=template,
+        section = _section(
+            Section,
+            template,
+            section_data,
             code=section_data["code"],
-            title=section_data["title"],
-            level=section_data["level"],
-            intro=section_data["intro"],
             lead_guidance=section_data["lead_guidance"],
             answer_per="organisation",
             position=s_pos,
@@ -76,12 +82,11 @@ def _load_toolkit(template, data, Section, Question):
 
 
 def _load_state_of_readiness(template, data, Section, Question):
-    section = Section.objects.create(
-        template=template,
+    section = _section(
+        Section,
+        template,
+        data,
         code="state_of_readiness",
-        title=data["title"],
-        level=data["level"],
-        intro=data["intro"],
         lead_guidance=data.get("heading", ""),
         answer_per="profession",
         position=1,

@@ -5,11 +5,11 @@ a new wording is a new version, with its own sections and questions, so answers 
 version keep pointing at the questions they answered.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from councils.fields import user_fk
 from councils.models import Organisation
 from councils.scoping import ScopedQuerySet
 
@@ -116,15 +116,11 @@ class Cycle(models.Model):
     previous = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    opened_by = user_fk(models.PROTECT)
     opened_at = models.DateTimeField(default=timezone.now)
     # Closed by a chair: respondents can no longer save or submit (chairs can still review).
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    closed_by = user_fk(models.PROTECT, null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -152,7 +148,7 @@ class CycleEvent(models.Model):
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=10, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = user_fk(models.PROTECT)
     at = models.DateTimeField(default=timezone.now)
 
     objects = CycleEventQuerySet.as_manager()
@@ -266,9 +262,7 @@ class Answer(models.Model):
     previous_next_steps = models.TextField(blank=True)
     previous_not_applicable = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = user_fk(models.SET_NULL, null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
 
     objects = AnswerQuerySet.as_manager()
@@ -328,7 +322,7 @@ class Transition(models.Model):
     action = models.CharField(max_length=12, choices=Action.choices)
     from_status = models.CharField(max_length=12, choices=Status.choices)
     to_status = models.CharField(max_length=12, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = user_fk(models.PROTECT)
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)
 
@@ -357,9 +351,7 @@ class ActionItem(models.Model):
         Answer, on_delete=models.SET_NULL, null=True, blank=True, related_name="action"
     )
     description = models.TextField()
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    owner = user_fk(models.SET_NULL, null=True, blank=True)
     owner_name = models.CharField(max_length=200, blank=True)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=State.choices, default=State.NOT_STARTED)

@@ -251,6 +251,7 @@ def profession_comparison(cycle: Cycle) -> list[dict]:
         {
             "question": q,
             "submissions": submissions,
+            "organisation_names": [s.organisation.name for s in submissions],
             "rows": [(p, [answers[(s.pk, q.pk, p.pk)] for s in submissions]) for p in professions],
         }
         for q in cycle.section.questions.all()

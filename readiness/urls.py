@@ -6,6 +6,7 @@ app_name = "readiness"
 
 urlpatterns = [
     path("readiness/", views.home, name="home"),
+    path("readiness/resources/", views.resources, name="resources"),
     path("org/<str:code>/readiness/", views.organisation, name="organisation"),
     path("org/<str:code>/readiness/cycles/new/", views.cycle_new, name="cycle_new"),
     path("org/<str:code>/readiness/actions/", views.action_plan, name="action_plan"),

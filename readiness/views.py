@@ -9,9 +9,11 @@ from django.views.decorators.http import require_POST
 from ahpportal.api.exceptions import problem_response
 from councils import selectors as councils_selectors
 from councils.models import Organisation
+from councils.pages import org_context, org_page, org_view, scoped_view
 from councils.scoping import covers, get_in_scope_or_404, scope_roots
 
 from . import exports, selectors, services
+from .figures import figures_for_questions
 from .forms import ActionFilterForm, ActionForm, CycleOpenForm, ReviewForm
 from .models import Answer, Stage, Status
 
@@ -21,11 +23,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def home(request):
     user = request.user
+    assigned = selectors.assigned_by_level(user)
     return render(
         request,
         "readiness/home.html",
         {
-            "assigned": selectors.assigned_by_level(user),
+            # (level, submissions, the table's name: the level is said where there are several)
+            "assigned": [
+                (level, subs, f"Assigned to you: {level} toolkits" if len(assigned) > 1 else "")
+                for level, subs in assigned
+            ],
             "cycles": selectors.cycles_run_by(user),
             "chair_roots": scope_roots(user, "chair"),
             "today": timezone.localdate(),
@@ -34,20 +41,21 @@ def home(request):
 
 
 @login_required
-def organisation(request, code):
-    org = councils_selectors.organisation_for(request.user, code)
-    return render(
-        request,
-        "readiness/organisation.html",
-        {
-            "org": org,
-            "breadcrumb": councils_selectors.breadcrumb(request.user, org),
-            "cycles": selectors.cycles_at(request.user, org),
-            "submissions": selectors.submissions_below(request.user, org),
-            "can_open": covers(request.user, "chair", org),
-            "today": timezone.localdate(),
-        },
-    )
+def resources(request):
+    """The toolkit's supporting resources (seed 002), the same for every signed-in user."""
+    from .resources import supporting_resources
+
+    return render(request, "readiness/resources.html", {"resources": supporting_resources()})
+
+
+@org_view("readiness/organisation.html")
+def organisation(request, org):
+    return {
+        "cycles": selectors.cycles_at(request.user, org),
+        "submissions": selectors.submissions_below(request.user, org),
+        "can_open": covers(request.user, "chair", org),
+        "today": timezone.localdate(),
+    }
 
 
 @login_required
@@ -79,27 +87,18 @@ def cycle_new(request, code):
                 f"Opened {cycle.name} for {cycle.submissions.count()} organisations.",
             )
             return redirect("readiness:cycle", pk=cycle.pk)
-    return render(
-        request,
-        "readiness/cycle_new.html",
-        {"org": org, "breadcrumb": councils_selectors.breadcrumb(request.user, org), "form": form},
-    )
+    return org_page(request, "readiness/cycle_new.html", org, form=form)
 
 
-@login_required
-def cycle(request, pk):
-    cycle = selectors.cycle_for(request.user, pk)
-    return render(
+@scoped_view(selectors.cycle_for, "readiness/cycle.html")
+def cycle(request, cycle):
+    return org_context(
         request,
-        "readiness/cycle.html",
-        {
-            "cycle": cycle,
-            "org": cycle.organisation,
-            "breadcrumb": councils_selectors.breadcrumb(request.user, cycle.organisation),
-            "submissions": selectors.progress(cycle),
-            "events": selectors.cycle_events(cycle),
-            "can_chair": covers(request.user, "chair", cycle.organisation),
-        },
+        cycle.organisation,
+        cycle=cycle,
+        submissions=selectors.progress(cycle),
+        events=selectors.cycle_events(cycle),
+        can_chair=covers(request.user, "chair", cycle.organisation),
     )
 
 
@@ -283,6 +282,13 @@ def _submission_page(
                 answer.conflicts.append(theirs[(answer.pk, field)])
             if (answer.pk, field) in long_fields:
                 answer.too_long[field] = long_fields[(answer.pk, field)]
+    section = sub.cycle.section
+    beside = figures_for_questions(
+        request.user, sub.organisation, section.template.code, section.code,
+        {a.question for a in answers},
+    )  # fmt: skip
+    for answer in answers:
+        answer.figures = beside.get(answer.question_id, [])
     marks = selectors.profession_marks(answers) if sub.cycle.section.per_profession else []
     not_applicable = {m["profession"].pk for m in marks if m["marked"]}
     can_respond = covers(request.user, "respond", sub.organisation)
@@ -428,20 +434,15 @@ def review(request, pk):
     return redirect("readiness:submission", pk=sub.pk)
 
 
-@login_required
-def submission_print(request, pk):
-    sub = selectors.submission_for(request.user, pk)
-    return render(
-        request,
-        "readiness/submission_print.html",
-        {
-            "sub": sub,
-            "cycle": sub.cycle,
-            "section": sub.cycle.section,
-            "groups": selectors.grouped_answers(sub),
-            "history": selectors.history_of(sub),
-        },
-    )
+@scoped_view(selectors.submission_for, "readiness/submission_print.html")
+def submission_print(request, sub):
+    return {
+        "sub": sub,
+        "cycle": sub.cycle,
+        "section": sub.cycle.section,
+        "groups": selectors.grouped_answers(sub),
+        "history": selectors.history_of(sub),
+    }
 
 
 def _plan(request, org):
@@ -463,18 +464,15 @@ def action_plan(request, code):
         if covers(request.user, "respond", action.organisation)
         or covers(request.user, "chair", action.organisation)
     }
-    return render(
+    return org_page(
         request,
         "readiness/action_plan.html",
-        {
-            "org": org,
-            "breadcrumb": councils_selectors.breadcrumb(request.user, org),
-            "form": form,
-            "actions": rows,
-            "editable": editable,
-            "query": request.GET.urlencode(),
-            "stages": Stage.choices,
-        },
+        org,
+        form=form,
+        actions=rows,
+        editable=editable,
+        query=request.GET.urlencode(),
+        stages=Stage.choices,
     )
 
 

@@ -14,6 +14,8 @@ from .actions import actions_from_next_steps
 from .common import WorkflowError, _emails_of_role_covering, _queue_email, _who
 from .drafts import _check_editable, _comment, unanswered
 
+CHAIR_ONLY = "Only a chair covering this organisation can do this."
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -22,17 +24,30 @@ class Rule:
     action: str  # Transition.Action
     from_statuses: tuple[str, ...]
     to_status: str
-    role: str  # the scoping action the actor must cover the organisation with
-    role_refusal: str
     status_refusal: str
     subject: str  # "Readiness toolkit {subject}: <organisation>"
-    notify: str  # "chairs" or "respondents"
+    role: str = "chair"  # the scoping action the actor must cover the organisation with
+    role_refusal: str = CHAIR_ONLY
+    notify: str = "respondents"  # or "chairs"
     comment_required: str = ""  # the message when a comment is needed but missing
     not_by_submitter: bool = False  # the person who submitted it may not make this move
     respondent_move: bool = False  # refused while the cycle is closed
 
 
-CHAIR_ONLY = "Only a chair covering this organisation can do this."
+def _chair_move(action, from_status, to_status, subject, **extra) -> Rule:
+    """A chair's move out of one status (refused from any other), told to the respondents. A
+    submitted toolkit is reviewed by a chair other than the one who submitted it."""
+    from_word = {Status.SUBMITTED: "submitted", Status.SIGNED_OFF: "signed-off"}[from_status]
+    return Rule(
+        action=action,
+        from_statuses=(from_status,),
+        to_status=to_status,
+        status_refusal=f"Only a {from_word} toolkit can be {subject}.",
+        subject=subject,
+        not_by_submitter=from_status == Status.SUBMITTED,
+        **extra,
+    )
+
 
 # The readiness workflow, in one table: draft/returned -> submitted -> signed off or returned;
 # signed off -> draft (reopened). The views, the emails and the history all follow it.
@@ -48,39 +63,17 @@ TRANSITIONS: dict[str, Rule] = {
         notify="chairs",
         respondent_move=True,
     ),
-    "return": Rule(
-        action=Transition.Action.RETURNED,
-        from_statuses=(Status.SUBMITTED,),
-        to_status=Status.RETURNED,
-        role="chair",
-        role_refusal=CHAIR_ONLY,
-        status_refusal="Only a submitted toolkit can be returned.",
-        subject="returned",
-        notify="respondents",
+    "return": _chair_move(
+        Transition.Action.RETURNED,
+        Status.SUBMITTED,
+        Status.RETURNED,
+        "returned",
         comment_required="Enter a comment saying what needs to change before returning it.",
-        not_by_submitter=True,
     ),
-    "sign_off": Rule(
-        action=Transition.Action.SIGNED_OFF,
-        from_statuses=(Status.SUBMITTED,),
-        to_status=Status.SIGNED_OFF,
-        role="chair",
-        role_refusal=CHAIR_ONLY,
-        status_refusal="Only a submitted toolkit can be signed off.",
-        subject="signed off",
-        notify="respondents",
-        not_by_submitter=True,
+    "sign_off": _chair_move(
+        Transition.Action.SIGNED_OFF, Status.SUBMITTED, Status.SIGNED_OFF, "signed off"
     ),
-    "reopen": Rule(
-        action=Transition.Action.REOPENED,
-        from_statuses=(Status.SIGNED_OFF,),
-        to_status=Status.DRAFT,
-        role="chair",
-        role_refusal=CHAIR_ONLY,
-        status_refusal="Only a signed-off toolkit can be reopened.",
-        subject="reopened",
-        notify="respondents",
-    ),
+    "reopen": _chair_move(Transition.Action.REOPENED, Status.SIGNED_OFF, Status.DRAFT, "reopened"),
 }
 
 SUBMITTED_ACTIONS = (Transition.Action.SUBMITTED, Transition.Action.RESUBMITTED)

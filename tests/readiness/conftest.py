@@ -45,6 +45,24 @@ def due():
 
 
 @pytest.fixture
+def open_cycle(tree, people, due):
+    """``open_cycle(section, name, **extra)``: the ICS chair opens a cycle of ``section`` in the
+    SYB ICS (QF7), due in 30 days; ``extra`` goes to ``cycle_open`` (organisations, prefill)."""
+
+    def open_(section, name, **extra):
+        return services.cycle_open(
+            actor=people["chair"],
+            organisation=tree["QF7"],
+            section=section,
+            name=name,
+            due_date=due,
+            **extra,
+        )
+
+    return open_
+
+
+@pytest.fixture
 def employer_cycle(tree, people, employer_section, due, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return services.cycle_open(

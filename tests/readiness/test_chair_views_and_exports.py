@@ -46,7 +46,7 @@ def test_heat_map_says_y_n_or_not_answered_in_every_cell(employer_cycle, tree, p
 
 
 def test_heat_map_shows_the_change_since_the_previous_cycle(
-    employer_cycle, tree, people, employer_section, due
+    employer_cycle, tree, people, employer_section, due, open_cycle
 ):
     old = employer_cycle.submissions.get(organisation=tree["RP5"])
     answer_all(old, yes_no="N")
@@ -54,13 +54,7 @@ def test_heat_map_shows_the_change_since_the_previous_cycle(
     services.submission_sign_off(submission=old, actor=people["chair"])
     # RXE's old answers were never signed off, so they are not compared
     answer_all(employer_cycle.submissions.get(organisation=tree["RXE"]), yes_no="N")
-    new = services.cycle_open(
-        actor=people["chair"],
-        organisation=tree["QF7"],
-        section=employer_section,
-        name="2027/28",
-        due_date=due,
-    )
+    new = open_cycle(employer_section, "2027/28")
     sub = new.submissions.get(organisation=tree["RP5"])
     answer_all(sub, yes_no="N")
     Answer.objects.filter(submission=sub, question__number="3").update(yes_no="Y")
@@ -71,15 +65,10 @@ def test_heat_map_shows_the_change_since_the_previous_cycle(
     assert body.count("(was") == 1  # RXE's draft and RHQ's blank are not compared
 
 
-def test_state_of_readiness_answers_side_by_side_by_profession(tree, people, sor_section, due):
-    cycle = services.cycle_open(
-        actor=people["chair"],
-        organisation=tree["QF7"],
-        section=sor_section,
-        name="SoR 2026",
-        due_date=due,
-        organisations=[tree["RP5"], tree["RXE"]],
-    )
+def test_state_of_readiness_answers_side_by_side_by_profession(
+    tree, people, sor_section, due, open_cycle
+):
+    cycle = open_cycle(sor_section, "SoR 2026", organisations=[tree["RP5"], tree["RXE"]])
     Answer.objects.filter(
         submission__organisation=tree["RP5"],
         question__code="unique_selling_point",
@@ -136,21 +125,14 @@ def test_print_view_shows_every_answer_without_form_fields(employer_cycle, tree,
 
 
 def test_list_pages_use_a_constant_number_of_queries(
-    employer_cycle, tree, people, django_assert_max_num_queries, sor_section, due
+    employer_cycle, tree, people, django_assert_max_num_queries, sor_section, due, open_cycle
 ):
     for org in ("RP5", "RXE"):
         sub = employer_cycle.submissions.get(organisation=tree[org])
         answer_all(sub)
         services.submission_submit(submission=sub, actor=people["rp5" if org == "RP5" else "rxe"])
         services.submission_sign_off(submission=sub, actor=people["chair"])
-    services.cycle_open(
-        actor=people["chair"],
-        organisation=tree["QF7"],
-        section=sor_section,
-        name="SoR",
-        due_date=due,
-        organisations=[tree["RP5"], tree["RXE"], tree["RHQ"]],
-    )
+    open_cycle(sor_section, "SoR", organisations=[tree["RP5"], tree["RXE"], tree["RHQ"]])
     chair = client_of(people["chair"])
     rp5 = client_of(people["rp5"])
     sub = employer_cycle.submissions.get(organisation=tree["RP5"])

@@ -33,30 +33,20 @@ def test_system_and_regional_cycles_go_to_icss_and_regions(tree, make_user, due)
     assert _codes(regional) == ["Y63"]
 
 
-def test_state_of_readiness_goes_to_chosen_providers_per_profession(tree, people, sor_section, due):
-    cycle = services.cycle_open(
-        actor=people["chair"],
-        organisation=tree["QF7"],
-        section=sor_section,
-        name="SoR",
-        due_date=due,
-        organisations=[tree["RP5"], tree["RHQ"]],
-    )
+def test_state_of_readiness_goes_to_chosen_providers_per_profession(
+    tree, people, sor_section, due, open_cycle
+):
+    cycle = open_cycle(sor_section, "SoR", organisations=[tree["RP5"], tree["RHQ"]])
     assert _codes(cycle) == ["RHQ", "RP5"]
     # four questions for each of the 15 professions
     assert Answer.objects.filter(submission__organisation=tree["RP5"]).count() == 4 * 15
 
 
-def test_a_provider_outside_the_chairs_scope_cannot_be_chosen(tree, people, sor_section, due):
+def test_a_provider_outside_the_chairs_scope_cannot_be_chosen(
+    tree, people, sor_section, due, open_cycle
+):
     try:
-        services.cycle_open(
-            actor=people["chair"],
-            organisation=tree["QF7"],
-            section=sor_section,
-            name="SoR",
-            due_date=due,
-            organisations=[tree["RP5"], tree["RR8"]],
-        )
+        open_cycle(sor_section, "SoR", organisations=[tree["RP5"], tree["RR8"]])
     except services.WorkflowError as error:
         assert "Choose only providers within" in str(error)
     else:
@@ -112,21 +102,14 @@ def test_respondents_are_emailed_and_see_what_is_assigned_and_due(employer_cycle
 
 
 def test_prefill_copies_the_last_signed_off_answers_and_highlights_changes(
-    tree, people, employer_cycle, employer_section, due
+    tree, people, employer_cycle, employer_section, due, open_cycle
 ):
     sub = employer_cycle.submissions.get(organisation=tree["RP5"])
     answer_all(sub, yes_no="N")
     services.submission_submit(submission=sub, actor=people["rp5"])
     services.submission_sign_off(submission=sub, actor=people["chair"])
 
-    new = services.cycle_open(
-        actor=people["chair"],
-        organisation=tree["QF7"],
-        section=employer_section,
-        name="2027/28",
-        due_date=due,
-        prefill=True,
-    )
+    new = open_cycle(employer_section, "2027/28", prefill=True)
     assert new.previous == employer_cycle
     new_sub = new.submissions.get(organisation=tree["RP5"])
     answers = list(new_sub.answers.select_related("question"))

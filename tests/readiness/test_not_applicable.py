@@ -21,15 +21,8 @@ from workforce.models import Profession
 
 
 @pytest.fixture
-def sor_cycle(tree, people, sor_section, due):
-    return services.cycle_open(
-        actor=people["chair"],
-        organisation=tree["QF7"],
-        section=sor_section,
-        name="SoR 2026",
-        due_date=due,
-        organisations=[tree["RP5"], tree["RXE"]],
-    )
+def sor_cycle(tree, people, sor_section, due, open_cycle):
+    return open_cycle(sor_section, "SoR 2026", organisations=[tree["RP5"], tree["RXE"]])
 
 
 @pytest.fixture
@@ -199,22 +192,16 @@ def test_print_view_and_api_say_not_applicable(sub, people, tree, make_user):
     assert subs[0]["answered"] == 4
 
 
-def test_prefill_carries_the_mark_to_the_next_cycle(sor_cycle, sub, people, tree, sor_section, due):
+def test_prefill_carries_the_mark_to_the_next_cycle(
+    sor_cycle, sub, people, tree, sor_section, due, open_cycle
+):
     sub.answers.update(response="Typed")
     Answer.objects.filter(submission=sub, profession__code="orthoptist").update(
         not_applicable=True, response=""
     )
     services.submission_submit(submission=sub, actor=people["rp5"])
     services.submission_sign_off(submission=sub, actor=people["chair"])
-    later = services.cycle_open(
-        actor=people["chair"],
-        organisation=tree["QF7"],
-        section=sor_section,
-        name="SoR 2027",
-        due_date=due,
-        organisations=[tree["RP5"]],
-        prefill=True,
-    )
+    later = open_cycle(sor_section, "SoR 2027", organisations=[tree["RP5"]], prefill=True)
     new = later.submissions.get()
     assert new.answers.filter(not_applicable=True).count() == 4
     assert all(

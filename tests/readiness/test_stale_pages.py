@@ -60,16 +60,9 @@ def test_save_draft_from_a_stale_page_keeps_a_colleagues_answers(employer_cycle,
 
 
 def test_submit_from_a_stale_page_is_not_blocked_and_keeps_a_colleagues_answer(
-    tree, people, sor_section, due
+    tree, people, sor_section, due, open_cycle
 ):
-    cycle = services.cycle_open(
-        actor=people["chair"],
-        organisation=tree["QF7"],
-        section=sor_section,
-        name="SoR 2026",
-        due_date=due,
-        organisations=[tree["RP5"]],
-    )
+    cycle = open_cycle(sor_section, "SoR 2026", organisations=[tree["RP5"]])
     sub = _sub(cycle, tree)
     last = sub.answers.get(question__number="4", profession__code="physiotherapist")
     sub.answers.exclude(pk=last.pk).update(response="Filled in")

@@ -186,6 +186,20 @@
     report(text);
   }
 
+  // POST the fields of box ``name`` and hand the reply to ``answered``; signed out or offline,
+  // the box is kept to be sent again and ``report`` says why
+  function submit(name, fields, report, answered) {
+    return post(fields).then(function (r) {
+      if (r.status === "signed-out") {
+        setSignedOut(true);
+        failed(name, SIGNED_OUT, report);
+        return;
+      }
+      setSignedOut(false);
+      answered(r);
+    }).catch(function () { failed(name, OFFLINE, report); });
+  }
+
   function send(name) {
     var m = pattern.exec(name);
     var id = m[1];
@@ -194,17 +208,11 @@
     var basis = original(name);
     var report = function (text) { say(id, text); };
     say(id, "Saving...");
-    return post({
+    return submit(name, {
       answer: id, field: m[2], value: value, version: version.value,
       original: basis ? basis.value : ""
-    }).then(function (r) {
+    }, report, function (r) {
       var data = r.data;
-      if (r.status === "signed-out") {
-        setSignedOut(true);
-        failed(name, SIGNED_OUT, report);
-        return;
-      }
-      setSignedOut(false);
       if (r.status === 200) {
         version.value = data.version;
         if (basis) basis.value = value;
@@ -220,7 +228,7 @@
       } else {
         say(id, "Not saved: " + (data.detail || "please press Save draft."));
       }
-    }).catch(function () { failed(name, OFFLINE, report); });
+    });
   }
 
   // state of readiness: a profession marked not employed here hides its four boxes (their text
@@ -242,16 +250,10 @@
     var label = box.labels && box.labels[0] ? box.labels[0].firstChild.textContent : "";
     var report = function (text) { if (markStatus) markStatus.textContent = text; };
     report("Saving...");
-    return post({
+    return submit(name, {
       answer: box.getAttribute("data-answer"), field: "not_applicable", value: value,
       original: basis ? basis.value : ""
-    }).then(function (r) {
-      if (r.status === "signed-out") {
-        setSignedOut(true);
-        failed(name, SIGNED_OUT, report);
-        return;
-      }
-      setSignedOut(false);
+    }, report, function (r) {
       if (r.status === 200) {
         if (basis) basis.value = value;
         saved(name, value, "");
@@ -265,7 +267,7 @@
                               : ": marked employed again, its questions to be answered.") +
                " Saved at " + r.data.saved_at);
       } else report("Not saved: " + (r.data.detail || "please press Save draft."));
-    }).catch(function () { failed(name, OFFLINE, report); });
+    });
   }
 
   function queue(name) {
