@@ -7,10 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from councils.api import OrganisationViewSet
+from councils.api_bodies import BodyMemberViewSet, BodyViewSet, LeadershipPostViewSet
 from dashboard.api.definitions import MetricDefinitionViewSet
 from dashboard.api.metric_values import MetricValueViewSet
+from dashboard.api.peer_benchmarks import PeerBenchmarkViewSet
+from dashboard.api.snapshots import SnapshotViewSet
 from dashboard.api.spc_verdicts import SpcVerdictViewSet
 from delivery.api import DeliveryActionViewSet, DeliveryPlanViewSet
+from delivery.meeting_api import DecisionViewSet, MeetingActionViewSet, MeetingViewSet
 from readiness.api import ActionItemViewSet, AnswerViewSet, CycleViewSet, SubmissionViewSet
 from workforce.api import ImportRunViewSet, WorkforceImportViewSet
 
@@ -38,15 +42,23 @@ class Resource:
 
 RESOURCES: list[Resource] = [
     Resource("organisations", OrganisationViewSet, "api-organisation"),
+    Resource("bodies", BodyViewSet, "api-body"),
+    Resource("body-members", BodyMemberViewSet, "api-body-member"),
+    Resource("leadership-posts", LeadershipPostViewSet, "api-leadership-post"),
     Resource("metrics", MetricDefinitionViewSet, "api-metric"),
     Resource("metric-values", MetricValueViewSet, "api-metric-value"),
+    Resource("snapshots", SnapshotViewSet, "api-snapshot"),
     Resource("spc", SpcVerdictViewSet, "api-spc"),
+    Resource("peer-benchmarks", PeerBenchmarkViewSet, "api-peer-benchmark"),
     Resource("readiness-cycles", CycleViewSet, "api-readiness-cycle"),
     Resource("readiness-submissions", SubmissionViewSet, "api-readiness-submission"),
     Resource("readiness-answers", AnswerViewSet, "api-readiness-answer"),
     Resource("action-plans", ActionItemViewSet, "api-action-plan"),
     Resource("delivery-plans", DeliveryPlanViewSet, "api-delivery-plan"),
     Resource("delivery-actions", DeliveryActionViewSet, "api-delivery-action"),
+    Resource("meetings", MeetingViewSet, "api-meeting"),
+    Resource("meeting-decisions", DecisionViewSet, "api-meeting-decision"),
+    Resource("meeting-actions", MeetingActionViewSet, "api-meeting-action"),
     Resource("import-runs", ImportRunViewSet, "api-import-run"),
     Resource("workforce-imports", WorkforceImportViewSet, "api-workforce-import"),
 ]

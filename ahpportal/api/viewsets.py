@@ -183,3 +183,10 @@ class ScopedViewSet(ConditionalMixin, viewsets.GenericViewSet):
             else:
                 out[name] = None
         return out
+
+
+class ScopedReadViewSet(ScopedListMixin, ScopedRetrieveMixin, ScopedViewSet):
+    """A read-only resource of organisation data: list and retrieve, paged by id unless the
+    resource names another ``cursor_ordering``."""
+
+    cursor_ordering = ("id",)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from councils.api_tokens import api_token_create
+from dashboard import snapshots
 from dashboard.models import MetricValue
 
 MONTHS = [dt.date(2024, m, 1) for m in range(1, 13)] + [dt.date(2025, m, 1) for m in range(1, 4)]
@@ -62,7 +63,9 @@ def add_values(org, metric="sickness_absence_rate", months=MONTHS, base=4.0, peo
         )
         for i, month in enumerate(months)
     ]
-    return MetricValue.objects.bulk_create(rows)
+    created = MetricValue.objects.bulk_create(rows)
+    snapshots.capture()  # the API reads the figures of the latest snapshot
+    return created
 
 
 @pytest.fixture
@@ -141,7 +144,83 @@ def seed_delivery(org, make_user):
     return plan
 
 
-SEEDERS: list = [seed_import_run, seed_readiness, seed_delivery]
+def seed_bodies(org, make_user):
+    """At an ICS: its council with a member and a chair on the register; at a provider: its
+    chief AHP on the register."""
+    from councils.models import Body, BodyMember, LeadershipPost
+
+    if org.level == "provider":
+        LeadershipPost.objects.create(
+            organisation=org, post="chief_ahp", status="interim", holder_name="Ida Interim"
+        )
+        return
+    if org.level != "ics":
+        return
+    body, _ = Body.objects.get_or_create(
+        organisation=org, kind=Body.Kind.ICS_COUNCIL, defaults={"name": f"{org.name} council"}
+    )
+    member = make_user(full_name="Cara Council")
+    BodyMember.objects.create(body=body, user=member, position="chair")
+    LeadershipPost.objects.create(
+        organisation=org, body=body, post="chair", status="substantive", holder=member
+    )
+
+
+def seed_peer_benchmark(org, make_user):
+    """A peer position of ``org`` (or, above a provider, of its first provider) among acute
+    providers, and the acute peer stats it belongs to."""
+    import datetime as dt
+
+    from councils.models import Organisation
+    from dashboard.models import PeerPosition, PeerStat
+
+    provider = org if org.level == "provider" else org.subtree().filter(level="provider")[0]
+    Organisation.objects.filter(pk=provider.pk).update(provider_type="acute")
+    month, now = dt.date(2025, 3, 1), timezone.now()
+    PeerStat.objects.get_or_create(
+        provider_type="acute", metric="sickness_absence_rate", month=month,
+        defaults=dict(count=7, minimum=2.0, lower_quartile=3.5, median=4.0,  # noqa: C408
+                      upper_quartile=5.25, maximum=8.0, computed_at=now),
+    )  # fmt: skip
+    return PeerPosition.objects.get_or_create(
+        organisation=provider, metric="sickness_absence_rate", month=month,
+        defaults=dict(rank=3, quarter=2, computed_at=now),  # noqa: C408
+    )[0]  # fmt: skip
+
+
+def seed_meeting(org, make_user):
+    """A council at ``org`` with a meeting, one agenda item, one decision and one action."""
+    from councils.models import Body
+    from delivery.meeting_models import AgendaItem, Decision, Meeting, MeetingAction
+
+    body, _ = Body.objects.get_or_create(
+        organisation=org, kind=Body.Kind.ICS_COUNCIL, defaults={"name": f"{org.code} council"}
+    )
+    meeting = Meeting.objects.create(
+        body=body, title="Quarterly meeting", starts_at=timezone.now(), location="Room 1"
+    )
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Turnover")
+    Decision.objects.create(
+        meeting=meeting, item=item, text="Agreed", decided_on=dt.date(2026, 10, 14)
+    )
+    MeetingAction.objects.create(
+        meeting=meeting,
+        item=item,
+        description="Draft terms",
+        owner=make_user("viewer", org),
+        due_date=dt.date(2026, 11, 30),
+    )
+    return meeting
+
+
+SEEDERS: list = [
+    seed_import_run,
+    seed_readiness,
+    seed_delivery,
+    seed_bodies,
+    seed_peer_benchmark,
+    seed_meeting,
+]
 
 
 def staff_csv(provider="RP5", band=None, rows=2, name="staff.csv"):
@@ -170,7 +249,8 @@ def seed_through_services(tree, make_user):
     """Data of every API resource in the SYB ICS, made the way people make it, through each
     app's services: the delivery plan seeded from appendix 1 with a progress update; the employer
     toolkit opened by the ICS chair, answered, submitted and signed off by Sheffield (RHQ), so
-    its next steps become action plan items; a committed and a rejected staff file at RP5."""
+    its next steps become action plan items; peer benchmarks of the tree's providers (all acute);
+    a committed and a rejected staff file at RP5."""
     from delivery import services as delivery
     from readiness import services as readiness
     from readiness.models import Answer, Section
@@ -187,6 +267,31 @@ def seed_through_services(tree, make_user):
         status="at_risk",
         narrative="Two providers have paused job planning.",
         author=chair,
+    )
+
+    from councils.models import Body
+    from delivery import meeting_services
+
+    council = Body.objects.get_or_create(
+        organisation=ics, kind=Body.Kind.ICS_COUNCIL, defaults={"name": "SYB ICS AHP council"}
+    )[0]
+    meeting = meeting_services.meeting_schedule(
+        body=council,
+        title="Quarterly council meeting",
+        starts_at=timezone.now() - dt.timedelta(days=7),
+        location="Oak House, Rotherham",
+        actor=chair,
+    )
+    item = meeting_services.agenda_item_add(
+        meeting=meeting, title="AHP turnover", link="metric", metric="turnover_rate"
+    )
+    meeting_services.decision_record(meeting=meeting, item=item, text="Set up a task group.")
+    meeting_services.action_add(
+        meeting=meeting,
+        item=item,
+        description="Draft the task group's terms of reference.",
+        owner=chair,
+        due_date=timezone.localdate() + dt.timedelta(days=14),
     )
 
     section = Section.objects.filter(template__code="support_workforce", code="employer")
@@ -218,6 +323,14 @@ def seed_through_services(tree, make_user):
     readiness.submission_submit(submission=submission, actor=respondent)
     readiness.submission_sign_off(submission=submission, actor=chair, comment="Thank you.")
 
+    # peer benchmarks: the tree's five providers are acute trusts, compared as the recompute
+    # does it, over the metric values of the tree
+    from councils.models import Organisation
+    from dashboard import peers
+
+    Organisation.objects.filter(level="provider").update(provider_type="acute")
+    peers.refresh(None, timezone.now())
+
     data_manager = make_user("data_manager", rp5)
     for file in (staff_csv(rows=3), staff_csv(band="10", name="staff-bad.csv")):
         import_file(
@@ -228,4 +341,18 @@ def seed_through_services(tree, make_user):
             user=data_manager,
             commit=True,
         )
+
+    from councils import bodies, leadership
+    from councils.models import Body
+
+    council, _ = Body.objects.get_or_create(
+        organisation=ics, kind=Body.Kind.ICS_COUNCIL, defaults={"name": "SYB ICS AHP council"}
+    )
+    admin = make_user("org_admin", ics)
+    bodies.member_add(by=admin, body=council, user=chair, position="chair")
+    bodies.member_add(by=admin, body=council, user=respondent, position="member")
+    leadership.post_save(
+        by=chair, organisation=ics, body=council, status="substantive", holder=chair
+    )
+    leadership.post_save(by=chair, organisation=rhq, status="interim", holder=respondent)
     return tree

@@ -3,13 +3,17 @@
 import pytest
 from django.utils import timezone
 
+from dashboard import snapshots
 from dashboard.models import MetricValue, RecomputeRun
 
 
 def finished_run(org):
-    return RecomputeRun.objects.create(
+    """A recompute run as the engine leaves it: finished, with its snapshot committed."""
+    run = RecomputeRun.objects.create(
         organisation=org, kind="full", status="succeeded", finished_at=timezone.now()
     )
+    snapshots.capture()
+    return run
 
 
 def test_metric_values_carry_etag_and_last_modified_and_answer_304(token_for, values):

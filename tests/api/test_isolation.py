@@ -7,7 +7,9 @@ from django.urls import get_resolver, reverse
 
 # Not lists of organisation data: the metric catalogue, and the POST-only import endpoint
 # (its organisation is in the body: test_workforce_imports checks a sibling gets 404).
-NOT_ORGANISATION_DATA = {"api-metric-list", "api-workforce-import-list"}
+# Snapshots list the runs above the holder too (the nightly full run is England's): their own
+# isolation test is in test_snapshots_api.
+NOT_ORGANISATION_DATA = {"api-metric-list", "api-workforce-import-list", "api-snapshot-list"}
 # How to read the organisation of a row, where it is not the "organisation" field.
 ROW_ORGANISATION = {"api-organisation-list": lambda row: row["code"]}
 

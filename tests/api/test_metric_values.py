@@ -86,6 +86,10 @@ def test_single_bands_are_filtered_like_band_groups(token_for, values):
     definitions = {m["code"]: m for m in client.get("/api/v1/metrics/").json()}
     assert definitions["disabled_share"]["by_band"] is True
     assert definitions["sickness_absence_rate"]["by_band"] is False
+    # and the period of each figure: placements by quarter, the staff survey by year
+    assert definitions["placement_fill_rate"]["period"] == "quarter"
+    assert definitions["staff_engagement_score"]["period"] == "year"
+    assert definitions["sickness_absence_rate"]["period"] == "month"
 
 
 def test_bad_filters_are_400_problems_naming_the_field(token_for, values):
