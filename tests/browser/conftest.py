@@ -80,7 +80,12 @@ def page(chromium, live_server, transactional_db):
 
 
 def assert_accessible(page):
-    """axe-core on the current page: no WCAG 2.2 A/AA violations."""
+    """axe-core on the current page: no WCAG 2.2 A/AA violations.
+
+    A journey should first wait for something on the page it navigated to (``expect(...)``);
+    waiting for the load state here also covers a page that is still loading.
+    """
+    page.wait_for_load_state()
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     violations = results.response["violations"]
     assert not violations, f"axe violations on {page.url}:\n{results.generate_report()}"

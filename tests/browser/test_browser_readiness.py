@@ -48,6 +48,7 @@ def test_employer_toolkit_from_opening_to_sign_off(page, login, axe, tree, make_
     page.goto("/readiness/")
     axe(page)
     page.get_by_role("link", name=f"Open a cycle for {tree['QF7'].name}").click()
+    expect(page.get_by_label("Cycle name")).to_be_visible()
     axe(page)
     page.get_by_label("Toolkit").select_option(str(section.pk))
     page.get_by_label("Cycle name").fill("2026/27")
@@ -64,6 +65,7 @@ def test_employer_toolkit_from_opening_to_sign_off(page, login, axe, tree, make_
     page.goto("/readiness/")
     axe(page)
     page.get_by_role("link", name="2026/27: Section 3").click()
+    expect(page.get_by_role("group", name="Y/N for question 1", exact=True)).to_be_visible()
     axe(page)
     page.get_by_role("group", name="Y/N for question 1", exact=True).get_by_label("Yes").focus()
     page.keyboard.press("Space")
@@ -140,6 +142,7 @@ def test_employer_toolkit_from_opening_to_sign_off(page, login, axe, tree, make_
     )  # Q1 had no next steps
     axe(page)
     page.get_by_role("link", name="Edit action 1", exact=True).click()
+    expect(page.get_by_label("Owner", exact=True)).to_be_visible()
     axe(page)
     page.get_by_label("Owner", exact=True).select_option(label="Dana Chief (chief@dbth.test)")
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
