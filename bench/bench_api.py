@@ -51,7 +51,7 @@ def _client():
     return client
 
 
-def _pages(client, first_url: str, label: str) -> None:
+def _pages(client, first_url: str, label: str, target: float = 100) -> tuple:
     times, rows = [], 0
     url = first_url
     for _ in range(REPEATS):
@@ -66,8 +66,9 @@ def _pages(client, first_url: str, label: str) -> None:
     p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
     print(
         f"{label:<44} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   "
-        f"({rows / len(times):.0f} rows/page)   {'OK' if p95 < 200 else 'over the 200 ms target'}"
+        f"({rows / len(times):.0f} rows/page)"
     )
+    return (f"{label}, p95", f"<= {target:.0f} ms", f"{p95:.0f} ms", p95 <= target)
 
 
 def _stream(client, params: dict) -> tuple[int, float]:
@@ -80,7 +81,7 @@ def _stream(client, params: dict) -> tuple[int, float]:
     return lines - 1, time.perf_counter() - start
 
 
-def _csv(client, code: str, label: str) -> None:
+def _csv(client, code: str, label: str) -> tuple:
     params = {
         "organisation": code,
         "subtree": "true",
@@ -96,12 +97,17 @@ def _csv(client, code: str, label: str) -> None:
     rate = rows / seconds if seconds else 0
     print(
         f"{label:<44} {rows:>9,} rows in {seconds:6.2f} s = {rate:>9,.0f} rows/s   "
-        f"peak memory {peak / 2**20:5.1f} MiB   "
-        f"{'OK' if rate >= 50_000 else 'under the 50,000 rows/s target'}"
+        f"peak memory {peak / 2**20:5.1f} MiB"
+    )
+    return (
+        f"{label} ({rows:,} rows, peak {peak / 2**20:.0f} MiB)",
+        ">= 100,000 rows/s",
+        f"{rate:,.0f} rows/s",
+        rate >= 100_000,
     )
 
 
-def main() -> None:
+def main() -> list[tuple]:
     from django.db import connection
 
     from bench.bench_pages import _ensure_tree, _fill_store
@@ -117,18 +123,30 @@ def main() -> None:
     client = _client()
     ics = Organisation.objects.get(code=ICS)
     place = Organisation.objects.below(ics).filter(level="place").first()
-    _pages(
-        client,
-        f"/api/v1/metric-values/?organisation={ics.code}&subtree=true&profession=*"
-        "&band_group=*&page_size=1000",
-        f"1,000-row page, {ics.code} subtree",
-    )
-    _pages(client, "/api/v1/metric-values/?page_size=1000", "1,000-row page, England")
-    _pages(
-        client,
-        f"/api/v1/metric-values/?organisation={ics.code}&subtree=true&shape=wide&page_size=1000",
-        f"1,000-row wide page, {ics.code} subtree",
-    )
-    _csv(client, ics.code, f"CSV of every {ics.code} value")
+    last = Organisation.objects.filter(level="provider").order_by("-pk").first()
+    results = [
+        _pages(
+            client,
+            f"/api/v1/metric-values/?organisation={ics.code}&subtree=true&profession=*"
+            "&band_group=*&page_size=1000",
+            f"1,000-row page, {ics.code} subtree",
+        ),
+        _pages(client, "/api/v1/metric-values/?page_size=1000", "1,000-row page, England"),
+        _pages(
+            client,
+            f"/api/v1/metric-values/?organisation={last.code}&profession=*&band_group=*"
+            "&page_size=1000",
+            f"1,000-row page, last provider {last.code}",
+        ),
+        _pages(
+            client,
+            f"/api/v1/metric-values/?organisation={ics.code}&subtree=true&shape=wide"
+            "&page_size=1000",
+            f"1,000-row wide page, {ics.code} subtree",
+            target=200,
+        ),
+        _csv(client, ics.code, f"CSV of every {ics.code} value"),
+    ]
     if place is not None:
-        _csv(client, place.code, f"CSV of every {place.code} value (for memory)")
+        results.append(_csv(client, place.code, f"CSV of every {place.code} value"))
+    return results

@@ -1,266 +1,179 @@
-"""Metrics engine speed at England scale (issue 5).
+"""Metrics engine speed at England scale (issue 16), on the workload of :mod:`bench.england`.
 
-Data: the workforce generator's England files (``workforce.synthetic``, seed 1, about 150,000
-staff and 2.5 million staff-month rows over 24 months, in ``bench-data/england-seed1/``, made
-once and reused). If the database has no England data yet, the files are loaded straight into
-the workforce tables (PostgreSQL ``COPY``; the importer's own speed is bench_import's business),
-so this benchmark measures the engine and nothing else.
-
-Figures:
+Figures (PostgreSQL; on SQLite only the recompute times, without the floor):
 
     full          services.recompute_all(): every provider, every metric, 24 months, all
                   professions and band groups, rolled up to England, in one transaction,
-                  replacing a full store (on PostgreSQL: a new table built, indexed and
-                  swapped in, see dashboard.compute._rebuild_and_swap)
-    floor         the same figures (every level, profession and band group) computed by one
-                  hand-written SQL statement per dataset, written to an unindexed temporary
-                  table instead of the live store; and, for reference, the aggregation alone
-                  (each dataset's GROUP BY over the month range)
-    incremental   one provider's one-month activity import: the recompute it queues (that
-                  provider's rows for the month and its ancestors')
-
-Targets: full within 2x of the floor and under 3 minutes; incremental under 2 seconds. The
-figures that count are PostgreSQL's (DATABASE_URL=postgres://...).
+                  replacing the full store (a new table built, indexed and swapped in)
+    floor         bench.floor: one hand-written aggregate statement per dataset (independent of
+                  the engine) writing the same figures to unindexed temporary tables, run just
+                  before and just after the full run with the same work_mem; its figures are
+                  checked against the store figure by figure, after the full run and again after
+                  the incremental runs
+    incremental   the recompute an import queues (RecomputeRun with each provider's months, run
+                  synchronously here to be timed) after a real change to activity rows: one
+                  provider x one month, 50 providers x one month, one ICS's providers x 24 months
+                  (median of 4: the change, undone, made and undone again); then a national file
+                  (every provider x 24 months), which must take the full rebuild path
 """
 
 from __future__ import annotations
 
-import csv
+import statistics
 import time
-from decimal import Decimal
-from pathlib import Path
 from unittest import mock
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = 1
-DATA_DIR = ROOT / "bench-data" / f"england-seed{SEED}"
-ENGLAND_STAFF = 100_000  # fewer staff rows than this: England data is not loaded
+ICS = "QF7"  # South Yorkshire and Bassetlaw
 
 
-def _ensure_files() -> None:
-    from workforce import synthetic
-
-    if all((DATA_DIR / f"{name}.csv").exists() for name in synthetic.DATASETS):
-        return
-    start = time.perf_counter()
-    counts = synthetic.generate(out_dir=DATA_DIR, scale="england", seed=SEED)
-    print(f"Generated England files in {time.perf_counter() - start:.1f} s: {counts}", flush=True)
-
-
-def _flag(text: str) -> bool:
-    return text.strip().upper() == "Y"
-
-
-def _load(connection) -> None:
-    """Load the England files into the workforce tables (COPY on PostgreSQL)."""
-    from councils.models import Organisation
-    from workforce import synthetic_tree
-    from workforce.datasets import DATASETS
-    from workforce.models import Profession, Staff
-
-    start = time.perf_counter()
-    synthetic_tree.ensure_england_providers()
-    orgs = dict(Organisation.objects.filter(level="provider").values_list("code", "pk"))
-    professions = dict(Profession.objects.values_list("code", "pk"))
-
-    def rows(name):
-        with open(DATA_DIR / f"{name}.csv", newline="") as handle:
-            yield from csv.DictReader(handle)
-
-    def none_if_blank(text):
-        return text if text != "" else None
-
-    def copy(model, columns, records):
-        table = model._meta.db_table
-        count = 0
-        if connection.vendor == "postgresql":
-            raw = connection.connection
-            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            with raw.cursor() as cursor, cursor.copy(statement) as pipe:
-                for record in records:
-                    pipe.write_row(record)
-                    count += 1
-        else:
-            batch = []
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-            with connection.cursor() as cursor:
-                for record in records:
-                    batch.append(record)
-                    if len(batch) == 5000:
-                        cursor.executemany(sql, batch)
-                        count, batch = count + len(batch), []
-                if batch:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-        return count
-
-    def as_number(text):
-        return Decimal(text) if text != "" else None
-
-    # The importer's own column specs say which field each file column fills and what kind it
-    # is; the bench converts by kind without the importer's checks (the synthetic files are
-    # valid), so it loads England in minutes and cannot drift from the upload format.
-    by_kind = {
-        "provider": orgs.__getitem__,
-        "profession": professions.__getitem__,
-        "decimal": as_number,
-        "int": int,
-        "year": int,
-        "date": none_if_blank,
-        "flag": _flag,
-    }
-
-    def load(spec, staff_pk=None):
-        readers = [(c.name, by_kind.get(c.kind, str)) for c in spec.columns]
-        fields = [c.attname for c in spec.columns]
-        records = (tuple(read(r[name]) for name, read in readers) for r in rows(spec.code))
-        if "staff_code" in fields:  # staff_month rows point at their staff record
-            at = fields.index("staff_code")
-            fields[at] = "staff_id"
-            records = ((*rec[:at], staff_pk[(rec[0], rec[at])], *rec[at + 1 :]) for rec in records)
-        n = copy(spec.model, fields, records)
-        print(f"  {spec.code}: {n:,} rows", flush=True)
-
-    from django.db import transaction
-
-    with transaction.atomic():
-        load(DATASETS["staff"])
-        staff_pk = {
-            (provider, staff_id): pk
-            for pk, provider, staff_id in Staff.objects.values_list("pk", "provider_id", "staff_id")
-        }
-        for code in ("staff_month", "establishment", "activity", "spend", "staff_survey"):
-            load(DATASETS[code], staff_pk)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(f"Loaded the England files in {time.perf_counter() - start:.1f} s", flush=True)
-
-
-def _floors(months) -> tuple[float, float]:
-    """Two floors, one hand-written SQL statement per dataset each, inside a transaction that is
-    rolled back; returns seconds:
-
-    * aggregate: each dataset's GROUP BY over the month range (provider x month x profession x
-      band group), materialised into a temporary table;
-    * figures: the same statements as the engine's, producing every figure of every level, but
-      written to an unindexed temporary table instead of the store.
-    """
+def _floor(months) -> tuple[float, dict | None]:
+    """Seconds for the hand-written floor, and its check against the store (rolled back)."""
     from django.db import connection, transaction
-    from django.utils import timezone
 
-    from dashboard import compute, compute_months
+    from bench import floor
+    from dashboard import compute
 
-    months_cte, month_params = compute_months._months_cte(months)
-    computed_at = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-        start = time.perf_counter()
-        for dataset in compute.DATASETS:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE floor_{dataset.name} AS "
-                f"WITH {months_cte} SELECT * FROM ({dataset.base}) AS b",
-                month_params,
-            )
-        aggregate = time.perf_counter() - start
-        start = time.perf_counter()
-        for dataset in compute.DATASETS:
-            sql, params = compute.figures_sql(dataset, months, None, computed_at)
-            head, _, tail = sql.partition(f"INSERT INTO {compute.T['value']}")
-            tail = tail.split("\n", 1)[1]  # drop the column list
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE figures_{dataset.name} AS {head} {tail}", params
-            )
-        figures = time.perf_counter() - start
+        compute.tune_session()  # the recompute's own settings: same memory, no JIT
+        seconds = floor.run(cursor, months[0], months[-1])
+        check = floor.compare(cursor)
         transaction.set_rollback(True)
-    return aggregate, figures
+    return seconds, check
 
 
-def main() -> None:
+def _check_text(check: dict) -> str:
+    text = (
+        f"{check['figures']:,} figures: {check['different']} different, "
+        f"{check['only_store']} only in the store, {check['only_floor']} only in the floor"
+    )
+    if check["uncovered"]:
+        text += f"; not in the floor: {', '.join(check['uncovered'])}"
+    return text
+
+
+def _incremental(provider_months: dict, label: str, repeats: int = 4) -> tuple[float, int]:
+    """Median seconds of the recompute an import of ``provider_months``' activity queues."""
+    from dashboard import services
+    from dashboard.models import RecomputeRun
+    from workforce.models import Activity
+
+    rows = Activity.objects.none()
+    for pk, months in provider_months.items():
+        rows = rows | Activity.objects.filter(provider_id=pk, month__in=months)
+    ids = list(rows.values_list("pk", flat=True))
+    times = []
+    for i in range(repeats):
+        from django.db.models import F
+
+        Activity.objects.filter(pk__in=ids).update(contacts=F("contacts") + (-1 if i % 2 else 1))
+        with mock.patch.object(services, "enqueue"):  # queued as an import queues it
+            pending = services.request_recompute(
+                provider_ids=list(provider_months),
+                months=sorted({m for ms in provider_months.values() for m in ms}),
+                provider_months=provider_months,
+            )
+        start = time.perf_counter()
+        done = services.recompute(run=pending)
+        times.append(time.perf_counter() - start)
+        assert done.status == RecomputeRun.Status.SUCCEEDED, done.error
+    print(f"  incremental, {label}: {', '.join(f'{t:.2f}' for t in times)} s", flush=True)
+    return statistics.median(times), len(ids)
+
+
+def main() -> list[tuple[str, str, str, bool | None]]:
     from django.db import connection
 
-    from dashboard import compute_months, services
+    from councils.models import Organisation
+    from dashboard import compute, compute_months, services
     from dashboard.models import MetricValue, RecomputeRun
-    from workforce.models import Activity, Staff, StaffMonth
 
-    print(f"Database: {connection.vendor}", flush=True)
-    if Staff.objects.count() < ENGLAND_STAFF:
-        if Staff.objects.exists():
-            print(
-                "The database has some workforce data but not England's; use an empty database "
-                "(or one loaded by generate_synthetic --scale england --import)."
-            )
-            return
-        _ensure_files()
-        _load(connection)
+    postgres = connection.vendor == "postgresql"
     months = compute_months.months_with_data()
-    print(
-        f"Data: {Staff.objects.count():,} staff, {StaffMonth.objects.count():,} staff months, "
-        f"{len(months)} months ({months[0]:%Y-%m} to {months[-1]:%Y-%m})",
-        flush=True,
-    )
-
     if not MetricValue.objects.exists():
-        # the nightly run replaces a full store: fill it first, untimed
         print("Filling the empty store first (untimed)", flush=True)
         services.recompute_all()
-    floors = [_floors(months)]
+    results = []
+    floors = []
+    if postgres:
+        floors.append(_floor(months))
+        print(f"  floor before the full run: {floors[-1][0]:.1f} s", flush=True)
     start = time.perf_counter()
     run = services.recompute_all()
     full = time.perf_counter() - start
-    if run.status != RecomputeRun.Status.SUCCEEDED:
-        print(f"The full recompute failed: {run.error}")
-        return
-    floors.append(_floors(months))  # once before and once after: take the faster of each
-    aggregate = min(f[0] for f in floors)
-    floor = min(f[1] for f in floors)
+    assert run.status == RecomputeRun.Status.SUCCEEDED, run.error
+    print(f"  full recompute: {full:.1f} s, {run.rows:,} figures", flush=True)
+    if postgres:
+        floors.append(_floor(months))
+        print(f"  floor after the full run: {floors[-1][0]:.1f} s", flush=True)
 
-    # One provider's one-month activity import, then the recompute it queues.
-    last = months[-1]
-    row = Activity.objects.filter(month=last).order_by("provider_id", "profession_id").first()
-    Activity.objects.filter(pk=row.pk).update(contacts=row.contacts + 1)
-    incremental_times = []
-    for _ in range(3):
-        # queued as the import would queue it, but run here synchronously to be timed
-        with mock.patch.object(services, "enqueue"):
-            pending = services.request_recompute(provider_ids=[row.provider_id], months=[last])
-        start = time.perf_counter()
-        done = services.recompute(run=pending)
-        incremental_times.append(time.perf_counter() - start)
-        assert done.status == RecomputeRun.Status.SUCCEEDED, done.error
-    Activity.objects.filter(pk=row.pk).update(contacts=row.contacts)
-    incremental = sorted(incremental_times)[1]
-
-    print(f"Store: {MetricValue.objects.count():,} figures ({run.rows:,} written by the full run)")
-    print(f"{'measure':<58} {'seconds':>9}")
-    print(f"{'full recompute, 24 months (services.recompute_all)':<58} {full:>9.2f}")
-    print(f"{'floor: the same figures, one statement per dataset':<58} {floor:>9.2f}")
-    print(f"{'ratio full / floor (target <= 2.0)':<58} {full / floor:>9.2f}")
-    print(f"{'  (aggregation alone: one GROUP BY per dataset)':<58} {aggregate:>9.2f}")
-    print(f"{'incremental: one provider, one month (median of 3)':<58} {incremental:>9.2f}")
-    verdict = [
-        "full under 3 minutes: " + ("yes" if full < 180 else "NO"),
-        "full within 2x floor: " + ("yes" if full <= 2 * floor else "NO"),
-        "incremental under 2 s: " + ("yes" if incremental < 2 else "NO"),
-    ]
-    print("; ".join(verdict), flush=True)
-    print(
-        "The gap between the floor and the full run is building the store's unique key, indexes "
-        "and foreign key and swapping the new table in (PostgreSQL), or writing into the live "
-        "table (SQLite).",
-        flush=True,
+    providers = list(
+        Organisation.objects.filter(level="provider").order_by("path").values_list("pk", flat=True)
     )
+    last = months[-1]
+    ics = Organisation.objects.get(code=ICS)
+    ics_providers = list(
+        Organisation.objects.below(ics).filter(level="provider").values_list("pk", flat=True)
+    )
+    one, _ = _incremental({providers[-1]: [last]}, "the last provider in the tree x 1 month")
+    fifty, _ = _incremental({pk: [last] for pk in providers[::4][:50]}, "50 providers x 1 month")
+    ics_time, _ = _incremental(
+        dict.fromkeys(ics_providers, months), f"{ICS}'s {len(ics_providers)} providers x 24 months"
+    )
+    if postgres:  # the store after the incremental runs, against the floor again
+        floors.append(_floor(months))
+        print(f"  floor after the incremental runs: {floors[-1][0]:.1f} s", flush=True)
+    with mock.patch.object(compute, "_rebuild_and_swap", wraps=compute._rebuild_and_swap) as spy:
+        national, _ = _incremental(dict.fromkeys(providers, months), "national file", repeats=1)
+    national_path = spy.call_count == 1 if postgres else None
+
+    results.append(("full recompute, 24 months", "<= 60 s", f"{full:.1f} s", full <= 60))
+    if postgres:
+        floor_s = statistics.mean(f[0] for f in floors[:2])
+        ratio = full / floor_s
+        results.append(
+            (
+                "hand-written floor (mean of before/after)",
+                "-",
+                f"{floors[0][0]:.1f} / {floors[1][0]:.1f} s",
+                None,
+            )
+        )
+        results.append(("full / floor", "<= 1.3", f"{ratio:.2f}", ratio <= 1.3))
+        for label, (_, check) in zip(
+            ("floor = store after the full run", "floor = store after incremental runs"),
+            (floors[1], floors[2]),
+            strict=True,
+        ):
+            same = check["different"] == check["only_store"] == check["only_floor"] == 0
+            results.append((label, "every figure", _check_text(check), same))
+    results += [
+        ("incremental: 1 provider x 1 month", "<= 0.5 s", f"{one:.2f} s", one <= 0.5),
+        ("incremental: 50 providers x 1 month", "<= 3 s", f"{fifty:.2f} s", fifty <= 3),
+        (
+            f"incremental: 1 ICS ({len(ics_providers)} providers) x 24 months",
+            "<= 5 s",
+            f"{ics_time:.2f} s",
+            ics_time <= 5,
+        ),
+        (
+            "national file (226 providers x 24 months)",
+            "full rebuild path",
+            f"{'full rebuild' if national_path else 'not the swap'}, {national:.1f} s",
+            national_path,
+        ),
+    ]
+    print(f"  store: {MetricValue.objects.count():,} figures", flush=True)
+    return results
 
 
 if __name__ == "__main__":  # pragma: no cover
     import os
     import sys
+    from pathlib import Path
 
     import django
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ahpportal.settings")
     django.setup()
     main()

@@ -163,7 +163,7 @@ def _measure(client, url: str, repeats: int = REPEATS) -> tuple[float, float, fl
     return statistics.median(times), p95, statistics.median(cpu), queries, status
 
 
-def main() -> None:
+def main() -> list[tuple]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
@@ -233,9 +233,12 @@ def main() -> None:
                 f"{queries:>8}  {status}",
                 flush=True,
             )
-    worst = max(rows, key=lambda r: r[2]) if rows else None
-    if worst:
-        print(
-            f"Worst p95: {worst[0]} {worst[2]:.1f} ms (target < 150 ms); "
-            f"most queries: {max(r[3] for r in rows)} (target <= 20)"
+    return [
+        (
+            f"page {name}, p95 / queries",
+            "<= 100 ms, <= 15",
+            f"{p95:.0f} ms, {queries}",
+            p95 <= 100 and queries <= 15,
         )
+        for name, _, p95, queries in rows
+    ]
