@@ -5,12 +5,14 @@ console. With ``DJANGO_DEBUG=0`` the secure defaults apply and a secret key and 
 be given; a bad value stops start-up with an ``ImproperlyConfigured`` error.
 """
 
+import sys
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,6 +96,19 @@ TEMPLATES = [
     },
 ]
 
+
+def _process_role(argv: list[str]) -> str:
+    """ "worker" or "beat" for `celery ... worker` / `celery ... beat`, else "web"."""
+    program = Path(argv[0]) if argv else Path()
+    if "celery" in (program.name, program.parent.name):
+        return next((arg for arg in argv[1:] if arg in ("worker", "beat")), "web")
+    return "web"
+
+
+# What this process is: PostgreSQL sessions carry it as their application_name, so an operator
+# (or pg_stat_activity) tells the worker's connections from the web's and beat's.
+PROCESS_ROLE = env("AHP_PROCESS_ROLE", default=_process_role(sys.argv))
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions let the web process and in-process jobs share the file.
@@ -102,6 +117,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = PROCESS_ROLE
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -137,11 +153,20 @@ MFA_TOTP_ISSUER = "AHP Portal"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Sentence case for django-allauth's Title Case headings, buttons and labels (locale/en_GB)
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "ahpportal.staticfiles.AppDirectoriesFinder",  # Django's, less a bundle no page serves
+]
+# Source maps are for a developer's browser tools: served as they are, not compressed at every
+# production start (whitenoise compresses everything else with gzip and Brotli).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -151,9 +176,17 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Meeting papers (delivery.Paper): a private directory with no URL, served only by the paper's
+# download view after its scope check; and the largest paper accepted, in bytes.
+MEETING_PAPERS_ROOT = env.path("MEETING_PAPERS_ROOT", default=BASE_DIR / "private" / "papers")
+MEETING_PAPER_MAX_BYTES = env.int("MEETING_PAPER_MAX_BYTES", default=10 * 1024 * 1024)
 # Uploaded workforce files are kept only until the import is confirmed; unconfirmed previews
 # are deleted this many days after the upload (workforce.tasks.purge_stored_files, nightly).
 IMPORT_PREVIEW_RETENTION_DAYS = env.int("IMPORT_PREVIEW_RETENTION_DAYS", default=7)
+
+# How long the figures of past snapshots are kept for `as_at` pulls of the API (days); the
+# nightly prune deletes figure versions that were replaced before then.
+SNAPSHOT_RETENTION_DAYS = env.int("SNAPSHOT_RETENTION_DAYS", default=400)
 
 # Statistical process control (dashboard/spc.py): consecutive rises (or falls) that make a
 # trend. NHSRplotthedots uses 7; the Making Data Count Excel tool allows 6.
@@ -162,7 +195,16 @@ SPC_TREND_LENGTH = env.int("SPC_TREND_LENGTH", default=7)
 # Uploads larger than this many bytes spill to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-WORKFORCE_MAX_UPLOAD_BYTES = env.int("WORKFORCE_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# The upload's own size, and what a gzip-compressed CSV may expand to (England's 24-month
+# staff_month file is 109 MB as CSV, 12 MB compressed). Uploads are streamed to disk and read
+# row by row; what grows with a file is the importer's record of the keys it has read (for
+# duplicates), so the limit is where the worst file stays under 300 MB of memory: 128 MB of
+# staff rows (1.1 million people) peaks at 254 MB (bench_import, tests of issue 16).
+WORKFORCE_MAX_UPLOAD_BYTES = env.int("WORKFORCE_MAX_UPLOAD_BYTES", default=128 * 1024 * 1024)
+# What the parts of an XLSX workbook may expand to in all (zip bombs; as before the limit rose).
+WORKFORCE_MAX_UNCOMPRESSED_BYTES = env.int(
+    "WORKFORCE_MAX_UNCOMPRESSED_BYTES", default=1000 * 1024 * 1024
+)
 
 if DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -179,7 +221,59 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "socket_timeout": 2}
+
+# Recompute runs (dashboard/leases.py). A worker holds a run on a lease it renews every
+# RECOMPUTE_HEARTBEAT_SECONDS; a run whose lease lapsed (worker killed, database connection lost)
+# is taken over by the next worker within a minute and redone from the start. A failed attempt
+# is tried again after RECOMPUTE_RETRY_BACKOFF_SECONDS, then four times that, and shown as
+# failed after RECOMPUTE_MAX_ATTEMPTS. RECOMPUTE_SOFT_TIME_LIMIT / RECOMPUTE_TIME_LIMIT: a
+# recompute taking longer is stopped (soft: rolled back and retried; hard: the process is killed
+# and the lease lapses), so a hung run cannot hold the store's lock for ever.
+RECOMPUTE_LEASE_SECONDS = env.int("RECOMPUTE_LEASE_SECONDS", default=60)
+RECOMPUTE_HEARTBEAT_SECONDS = env.float("RECOMPUTE_HEARTBEAT_SECONDS", default=10)
+RECOMPUTE_MAX_ATTEMPTS = env.int("RECOMPUTE_MAX_ATTEMPTS", default=3)
+RECOMPUTE_RETRY_BACKOFF_SECONDS = env.int("RECOMPUTE_RETRY_BACKOFF_SECONDS", default=30)
+RECOMPUTE_SOFT_TIME_LIMIT = env.int("RECOMPUTE_SOFT_TIME_LIMIT", default=15 * 60)
+RECOMPUTE_TIME_LIMIT = env.int("RECOMPUTE_TIME_LIMIT", default=20 * 60)
+# Fault-injection tests only (tests/dashboard/test_worker_faults.py): each attempt waits this
+# many seconds after writing its figures, before it commits, so a test can kill it mid-run.
+RECOMPUTE_TEST_PAUSE_SECONDS = env.float("RECOMPUTE_TEST_PAUSE_SECONDS", default=0)
+# Workers record a heartbeat this often while they can reach the broker; the run page says "no
+# worker is running" when none is newer than three of these.
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
+# Redis hands an unacknowledged message to another worker after this many seconds: it must be
+# longer than the longest task, or a long recompute would be started twice.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+if RECOMPUTE_LEASE_SECONDS < 3 * RECOMPUTE_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "RECOMPUTE_LEASE_SECONDS must be at least three times RECOMPUTE_HEARTBEAT_SECONDS."
+    )
+if not RECOMPUTE_SOFT_TIME_LIMIT < RECOMPUTE_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Time limits: RECOMPUTE_SOFT_TIME_LIMIT < RECOMPUTE_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "socket_timeout": 2,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+}
+# Every task is stopped after these (seconds); the recompute tasks have their own, above.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": RECOMPUTE_SOFT_TIME_LIMIT, "time_limit": RECOMPUTE_TIME_LIMIT}
+    for name in (
+        "dashboard.tasks.recompute_run",
+        "dashboard.tasks.recompute_all",
+        "dashboard.tasks.run_pending",
+    )
+}
+# One beat: the scheduler sends only while it holds a lock in Redis (ahpportal/beat.py); a second
+# beat process stands by and takes over within BEAT_LOCK_SECONDS of the first stopping.
+CELERY_BEAT_SCHEDULER = "ahpportal.beat:LockedScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 10
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # A worker running this shows /healthz that tasks are being consumed (councils/health.py).
@@ -188,10 +282,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboard.tasks.recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
-    # Runs left pending while the broker was down are picked up within ten minutes.
-    "recompute-pending": {
-        "task": "dashboard.tasks.run_pending",
-        "schedule": crontab(minute="*/10"),
+    # Runs whose lease lapsed, and runs left pending while the broker was down, are queued
+    # again (dashboard.services.recover_runs).
+    "recompute-recover": {
+        "task": "dashboard.tasks.recover_runs",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    # Figure versions closed before the retention period (SNAPSHOT_RETENTION_DAYS) go.
+    "prune-snapshots": {
+        "task": "dashboard.tasks.prune_snapshots",
+        "schedule": crontab(hour=3, minute=0),
     },
     "purge-import-files": {
         "task": "workforce.tasks.purge_stored_files",
@@ -268,7 +369,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "ENUM_NAME_OVERRIDES": {},
+    # one name for a choice set that several fields use (a body's kind on bodies and meetings)
+    "ENUM_NAME_OVERRIDES": {"BodyKindEnum": "councils.models.Body.Kind"},
     "DISABLE_ERRORS_AND_WARNINGS": False,
     # Swagger UI and Redoc served from drf-spectacular-sidecar: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",

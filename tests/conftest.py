@@ -14,6 +14,7 @@ Like healthchecks' alice/bob/charlie, every test can ask "and the sibling?":
             └── Camden (QMJ-CAM): RAL
 """
 
+import contextlib
 import importlib
 import os
 import socket
@@ -71,15 +72,29 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _reference_data_after_flush(request):
-    """Transactional tests (browser, real worker, PostgreSQL concurrency) run on a database that
-    an earlier transactional test flushed, which drops data-migration rows: put them back."""
+def _reference_data_after_flush(request, django_db_blocker):
+    """A transactional test (browser, real worker, PostgreSQL concurrency) ends by flushing the
+    database, which drops the rows data migrations load. Put them back before it (an earlier
+    one flushed them) and again after its flush, for the tests that follow in the same process:
+    pytest-django runs transactional tests after the others, but pytest-xdist's work stealing
+    can hand a process more ordinary tests after it has run some transactional ones."""
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
     )
-    if transactional:
-        request.getfixturevalue("transactional_db")
+    if not transactional:
+        if marker or "db" in request.fixturenames:  # after a flush in this process: reload
+            request.getfixturevalue("db")
+            from workforce.models import Profession
+
+            if not Profession.objects.exists():
+                _reload_reference_data()
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # torn down (flushed) before this fixture
+    _reload_reference_data()
+    yield
+    with django_db_blocker.unblock():
         _reload_reference_data()
 
 
@@ -149,6 +164,7 @@ def media_in_tmp(settings, tmp_path_factory):
     """Stored uploads and error reports go to a temporary MEDIA_ROOT, never the checkout's
     ``media/`` (two xdist workers could otherwise write the same ``imports/<run id>/`` path)."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.MEETING_PAPERS_ROOT = tmp_path_factory.mktemp("papers")
 
 
 # The real Celery worker's Redis: TEST_REDIS_URL names the database of the first pytest-xdist
@@ -179,6 +195,32 @@ def _redis_up(url: str) -> bool:
         return False
 
 
+def _forget_connections(app) -> None:
+    """Drop the app's cached broker pools and result backend (made for the previous settings)."""
+    app._after_fork()
+    app._backend_cache = None
+    app._local.backend = None
+
+
+@contextlib.contextmanager
+def celery_on_redis(app, url: str, *, result_backend: bool = False):
+    """Point the Celery app at Redis ``url`` (tasks no longer run eagerly), then back. The Django
+    settings' names: with the CELERY namespace, ``conf.update(broker_url=...)`` would not override
+    CELERY_BROKER_URL; and the pools cached by eager tasks before are dropped."""
+    keys = {"CELERY_BROKER_URL": url, "CELERY_TASK_ALWAYS_EAGER": False}
+    if result_backend:
+        keys["CELERY_RESULT_BACKEND"] = url
+    saved = {k: app.conf.get(k) for k in keys}
+    app.conf.update(keys)
+    _forget_connections(app)
+    assert app.conf.broker_url == url and not app.conf.task_always_eager
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        _forget_connections(app)
+
+
 @pytest.fixture
 def redis_worker():
     """A real Celery worker (a thread with the solo pool) consuming from this xdist worker's own
@@ -194,13 +236,11 @@ def redis_worker():
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not running at {url}")
         pytest.skip(f"Redis is not running at {url}")
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=url, task_always_eager=False, result_backend=url)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-            yield app
-    finally:
-        app.conf.update(saved)
+    with (
+        celery_on_redis(app, url, result_backend=True),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60),
+    ):
+        yield app
 
 
 @pytest.fixture(autouse=True)

@@ -53,19 +53,28 @@ NOT_ORGANISATION_SCOPED = {
     **dict.fromkeys(
         (
             "api-organisation-list",
+            "api-body-list",
+            "api-body-member-list",
+            "api-leadership-post-list",
             "api-metric-value-list",
             "api-spc-list",
+            "api-peer-benchmark-list",
             "api-readiness-cycle-list",
             "api-readiness-submission-list",
             "api-readiness-answer-list",
             "api-action-plan-list",
             "api-delivery-plan-list",
             "api-delivery-action-list",
+            "api-meeting-list",
+            "api-meeting-decision-list",
+            "api-meeting-action-list",
             "api-import-run-list",
         ),
         "a list filtered to the caller's scope; tests/api/test_isolation.py walks every "
         "api-*-list with a sibling's token (empty) and a filter naming the sibling (404)",
     ),
+    "api-snapshot-list": "snapshots of runs in the caller's scope and England's: "
+    "tests/api/test_snapshots_api.py checks a sibling's are neither listed nor shown (404)",
     "api-workforce-import-list": "POST only; the organisation in the body is looked up with "
     "action import (404 elsewhere): tests/api/test_workforce_imports.py",
     "api-workforce-import-confirm": "POST only; the run is looked up in the import scope (404 "
@@ -73,6 +82,7 @@ NOT_ORGANISATION_SCOPED = {
     "api_tokens": "the user's own API tokens",
     "api_token_revoke": "looks up the token among the user's own (404 otherwise)",
     "dashboard:catalogue": "the metric definitions, the same for every signed-in user",
+    "readiness:resources": "the toolkit's supporting resources, the same for every signed-in user",
     "readiness:home": "lists the user's own assignments and cycles, each through the scope",
     "workforce:home": "lists the user's own import scope and recent runs within it",
     "workforce:template": "blank dataset templates, the same for every signed-in user",

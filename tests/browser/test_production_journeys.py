@@ -9,11 +9,12 @@ import datetime as dt
 import io
 import os
 import re
-from collections import deque
+from collections import Counter, deque
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 import requests
+from django.urls import Resolver404, resolve
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD, current_totp_code
@@ -98,15 +99,18 @@ def test_a_data_manager_imports_a_file_through_the_worker(page):
     sign_in(page, "data@syb.example")
     page.goto("/imports/")
     page.get_by_role("link", name=re.compile(r"^Upload a file for South Yorkshire")).first.click()
+    # A corrected quarter inside the demo's months (to September 2026): a month before the
+    # data's first would widen the month range, and the recompute with it, for every
+    # organisation (PRODUCT.md: figures for every month from the first to the last).
     rows = [
         {
             "provider_code": "RP5",
-            "month": "2019-0" + str(m),
+            "month": f"2026-0{m}",
             "pay_bill": str(1_800_000 + m),
             "bank_spend": "61250",
             "agency_spend": "48900.5",
         }
-        for m in (1, 2, 3)
+        for m in (7, 8, 9)
     ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
@@ -121,7 +125,7 @@ def test_a_data_manager_imports_a_file_through_the_worker(page):
     page.get_by_role("button", name="Confirm import").click()
     # The confirmed import runs on the worker; the run page follows its progress: wait for it.
     expect(page.get_by_role("heading", name="Import of production-spend.csv")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Rows written: 3 \(3 added"))).to_be_visible(
+    expect(page.get_by_text(re.compile(r"Rows written: 3 \(0 added, 3 updated"))).to_be_visible(
         timeout=120_000
     )
     expect(page.get_by_text(re.compile(r"Dashboard recompute: succeeded"))).to_be_visible(
@@ -189,18 +193,30 @@ def test_the_status_page_and_healthz(page):
 SKIP = re.compile(r"^/accounts/logout/|/board-report/pdf|\.pdf$")
 
 
+# Visits per kind of page: the production crawl checks what DEBUG off changes (hashed static
+# files, the policy, error handling), which is the same for every page of one kind; the crawl
+# in tests/browser/test_browser_every_page.py renders every page of every demo user.
+VISITS_PER_KIND = 2
+
+
 def _crawl_key(url: str) -> str:
-    """One visit per path and set of query parameter names (each filter combination's shape)."""
+    """A page's kind: its URL pattern (not its path: one organisation's metric page stands for
+    every organisation's) and the names of its query parameters (each filter's shape)."""
     parts = urlsplit(url)
+    try:
+        route = resolve(parts.path).route
+    except Resolver404:
+        route = parts.path  # answered 404: the crawl reports it
     names = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)})
-    return parts.path + ("?" + "&".join(names) if names else "")
+    return route + ("?" + "&".join(names) if names else "")
 
 
 @pytest.mark.parametrize("email", ["chair@syb.example", "data@syb.example"])
 def test_every_page_a_signed_in_user_can_reach_answers_200_with_the_policy(page, email):
     sign_in(page, email)
     queue = deque(["/"])
-    seen = {_crawl_key("/")}
+    seen = {"/"}
+    kinds = Counter([_crawl_key("/")])
     problems = []
     visited = 0
     while queue:
@@ -221,10 +237,14 @@ def test_every_page_a_signed_in_user_can_reach_answers_200_with_the_policy(page,
             if parts.netloc != urlsplit(BASE_URL).netloc or parts.path.startswith("/static/"):
                 continue
             path = parts.path + (f"?{parts.query}" if parts.query else "")
-            if SKIP.search(parts.path) or _crawl_key(path) in seen:
+            if SKIP.search(parts.path) or path in seen:
                 continue
-            seen.add(_crawl_key(path))
+            seen.add(path)
+            kind = _crawl_key(path)
+            if kinds[kind] >= VISITS_PER_KIND:
+                continue
+            kinds[kind] += 1
             queue.append(path)
-    print(f"{email}: crawled {visited} pages")
-    assert visited > 30
+    print(f"{email}: crawled {visited} pages of {len(kinds)} kinds")
+    assert len(kinds) > 30
     assert not problems, "\n".join(problems)

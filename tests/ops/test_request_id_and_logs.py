@@ -52,6 +52,10 @@ class _Collect(logging.Handler):
 def test_log_records_made_during_the_request_name_it():
     handler = _Collect()
     logger = logging.getLogger("tests.request_id")
+    # the records must reach the handler whatever an earlier test in this process did to the
+    # logging configuration (a Celery worker's set-up, a dictConfig that disabled loggers)
+    logger.setLevel(logging.DEBUG)
+    logger.disabled = False
     logger.addHandler(handler)
     try:
 

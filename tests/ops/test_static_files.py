@@ -46,6 +46,20 @@ def test_collectstatic_with_the_manifest_storage_writes_every_page_asset(tmp_pat
         assert f'"{name}"' in manifest
 
 
+def test_collectstatic_leaves_out_redoc_and_keeps_swagger_ui_and_the_admin():
+    # Redoc is never served (/api/v1/redoc/ leads to Swagger UI): ahpportal/staticfiles.py
+    collected = {relative for finder in finders.get_finders() for relative, _ in finder.list([])}
+    assert not [name for name in collected if name.startswith("drf_spectacular_sidecar/redoc/")]
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in collected
+    assert "admin/css/base.css" in collected
+    assert "js/portal.js" in collected  # the project's own
+
+
+def test_source_maps_are_shipped_but_not_compressed(settings):
+    assert "map" in settings.WHITENOISE_SKIP_COMPRESS_EXTENSIONS
+    assert "png" in settings.WHITENOISE_SKIP_COMPRESS_EXTENSIONS  # whitenoise's own list kept
+
+
 @pytest.fixture
 def settings_(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path
