@@ -39,10 +39,11 @@ serve: install
 # browser journeys in headless Chromium with axe-core. Tests that need Redis or Chromium skip
 # with a reason on a machine without them, and fail under CI (CI=true). It runs on WORKERS
 # pytest-xdist processes (each with its own test database and Redis database); WORKERS=0 runs
-# it in one process.
+# it in one process. PYTEST_ARGS narrows a run (CI: `PYTEST_ARGS='-m "not browser"'`).
 WORKERS ?= 2
+PYTEST_ARGS ?=
 test: install
-	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser and not celery_worker"

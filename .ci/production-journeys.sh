@@ -105,8 +105,25 @@ then
   tail -n 60 "$work/demo.log"; exit 1
 fi
 tail -n 3 "$work/demo.log"
-# The nightly full recompute, through the worker, as beat would queue it: /healthz wants one.
-.venv/bin/python manage.py shell -c "from dashboard.tasks import recompute_all; recompute_all.delay()"
+# The nightly full recompute, through the worker, as beat would queue it; wait for it to finish
+# (the worker runs one task at a time: a journey's import queued behind it would wait minutes).
+echo "--- the nightly full recompute on the worker"
+.venv/bin/python manage.py shell -c '
+import sys, time
+from dashboard.models import RecomputeRun
+from dashboard.tasks import recompute_all
+full = RecomputeRun.objects.filter(kind=RecomputeRun.Kind.FULL)
+before = max(full.values_list("pk", flat=True), default=0)
+recompute_all.delay()
+started = time.monotonic()
+while time.monotonic() - started < 900:
+    run = full.filter(pk__gt=before).order_by("pk").first()
+    if run and run.status in (RecomputeRun.Status.SUCCEEDED, RecomputeRun.Status.FAILED):
+        print(f"run {run.pk} {run.status} after {time.monotonic() - started:.0f} s")
+        sys.exit(run.status != RecomputeRun.Status.SUCCEEDED)
+    time.sleep(2)
+sys.exit("timed out after 900 s waiting for the full recompute on the worker")
+'
 
 echo "--- wait for /healthz to report every check ok"
 healthy() { curl -sf "$base_url/healthz" | grep -q '"status": "ok"'; }
