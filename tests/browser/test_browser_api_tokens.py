@@ -21,7 +21,7 @@ def test_analyst_creates_uses_and_revokes_a_token(page, login, axe, tree, make_u
     login("analyst@syb.test")
     page.goto("/account/")
     page.get_by_role("link", name="API tokens").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "API tokens"
+    expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
     axe(page)
 
     page.get_by_label("Name").fill("Power BI")

@@ -41,7 +41,7 @@ def test_chair_reviews_the_ics_before_the_board(page, login, axe, tree, make_use
 
     page.get_by_role("link", name=tree["QF7"].name).first.click()
     page.get_by_role("link", name="Quality Dashboard scorecard").click()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Quality Dashboard: {tree['QF7'].name}"
     )
     expect(page.get_by_role("heading", name="Supporting staff")).to_be_visible()
@@ -56,17 +56,17 @@ def test_chair_reviews_the_ics_before_the_board(page, login, axe, tree, make_use
     axe(page)
 
     page.get_by_role("link", name="Doncaster", exact=True).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Quality Dashboard: Doncaster"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quality Dashboard: Doncaster")
     assert "profession=physiotherapist" in page.url
     axe(page)
 
     page.get_by_role("link", name=tree["RP5"].name).click()
-    assert tree["RP5"].name in page.get_by_role("heading", level=1).inner_text()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(tree["RP5"].name)
     axe(page)
 
     page.goto(f"/org/{tree['QF7'].code}/dashboard/")
     page.get_by_role("link", name="Sickness absence rate %").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Sickness absence rate %"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sickness absence rate %")
     chart = page.get_by_role("img", name="Sickness absence rate %, ")
     expect(chart.first).to_be_visible()
     benchmarking = page.locator("#benchmarking ~ div table").first
@@ -85,7 +85,7 @@ def test_chair_reviews_the_ics_before_the_board(page, login, axe, tree, make_use
     assert ("Profession", "Physiotherapists") in rows
 
     page.get_by_role("link", name="Board report").click()
-    assert "AHP Quality Dashboard" in page.get_by_role("heading", level=1).inner_text()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("AHP Quality Dashboard")
     expect(page.get_by_role("heading", name="Exceptions")).to_be_visible()
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Show report")).not_to_be_visible()
@@ -136,7 +136,7 @@ def test_provider_lead_reads_diversity_and_supply(page, login, axe, tree, make_u
 
     page.goto(f"/org/{rp5.code}/dashboard/")
     page.get_by_role("link", name="Diversity").click()
-    assert page.get_by_role("heading", level=1).inner_text() == f"Diversity: {rp5.name}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Diversity: {rp5.name}")
     expect(page.get_by_role("img", name="Ethnic minority share by band")).to_be_visible()
     expect(page.get_by_role("cell", name="-14.0 percentage points")).to_be_visible()
     disability = page.get_by_role("table", name="Disability declaration by band")

@@ -15,18 +15,18 @@ def test_chair_walks_the_tree(page, login, axe, tree, make_user):
     axe(page)
 
     page.get_by_role("link", name=tree["QF7"].name).first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == tree["QF7"].name
+    expect(page.get_by_role("heading", level=1)).to_have_text(tree["QF7"].name)
     axe(page)
 
     page.get_by_role("link", name="Doncaster").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Doncaster"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Doncaster")
     breadcrumb = page.get_by_role("navigation", name="Breadcrumb")
     expect(breadcrumb.get_by_role("link", name=tree["QF7"].name)).to_be_visible()
     assert breadcrumb.get_by_role("link", name="North East and Yorkshire").count() == 0
     axe(page)
 
     page.get_by_role("link", name=tree["RP5"].name).click()
-    assert page.get_by_role("heading", level=1).inner_text() == tree["RP5"].name
+    expect(page.get_by_role("heading", level=1)).to_have_text(tree["RP5"].name)
     axe(page)
 
     response = page.goto(f"/org/{tree['QWO'].code}/")

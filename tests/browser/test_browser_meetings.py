@@ -159,7 +159,7 @@ def test_a_council_chair_runs_a_quarterly_meeting_end_to_end(page, login, axe, t
     login("region@ney.test")
     page.goto(f"/bodies/{board.pk}/meetings/")
     page.get_by_role("link", name="Regional AHP board").click()
-    assert page.url.endswith(f"/meetings/{board_meeting.pk}/")
+    page.wait_for_url(f"**/meetings/{board_meeting.pk}/")
     expect(page.get_by_role("heading", name="1. Escalated by SYB ICS AHP council")).to_be_visible()
     expect(page.get_by_text("Doncaster's therapy vacancies are above 15%")).to_be_visible()
     expect(page.get_by_text("by Chris Chair")).to_be_visible()

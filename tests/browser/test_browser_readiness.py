@@ -83,7 +83,7 @@ def test_employer_toolkit_from_opening_to_sign_off(page, login, axe, tree, make_
     expect(
         summary.get_by_role("link", name="Question 10 (Roles and responsibilities)")
     ).to_be_visible()
-    assert page.get_by_label("Response to question 1", exact=True).input_value() == (
+    expect(page.get_by_label("Response to question 1", exact=True)).to_have_value(
         "Typed with the keyboard only"
     )
     axe(page)
@@ -93,7 +93,7 @@ def test_employer_toolkit_from_opening_to_sign_off(page, login, axe, tree, make_
     login("chief@dbth.test")
     page.goto("/readiness/")
     page.get_by_role("link", name="2026/27: Section 3").click()
-    assert page.get_by_label("Response to question 1", exact=True).input_value() == (
+    expect(page.get_by_label("Response to question 1", exact=True)).to_have_value(
         "Typed with the keyboard only"
     )
     assert page.get_by_label("Response to question 5", exact=True).input_value() == "Response 5"
@@ -155,7 +155,7 @@ def test_employer_toolkit_from_opening_to_sign_off(page, login, axe, tree, make_
     expect(late.get_by_role("cell", name="Design and plan")).to_be_visible()
     page.get_by_label("Overdue only").check(force=True)
     page.get_by_role("button", name="Filter").click()
-    assert page.get_by_role("caption").inner_text() == "Actions (1)"
+    expect(page.get_by_role("caption")).to_have_text("Actions (1)")
     axe(page)
 
     page.goto(f"/readiness/cycles/{submission.cycle_id}/")
