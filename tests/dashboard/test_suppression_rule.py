@@ -3,6 +3,8 @@ organisation sees a small figure, nobody else; the recompute hides the next smal
 when a hidden figure could otherwise be recovered from its parent's total; every page shows
 "fewer than 5" (and no plotted point) to everyone else."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -82,6 +84,11 @@ def test_an_incremental_run_unhides_a_sibling_no_longer_needed(tree, data, small
         assert figure(tree[code], "job_plan_coverage").suppressed is False, code
 
 
+# RXE's hidden figure as a page or file writes it: not inside a time ("12:35:50.069615" is a
+# "computed at" time that happens to contain the characters)
+FIFTY = re.compile(r"(?<![\d:.])50\.0(?!\d)")
+
+
 def _diversity(client, org):
     return client.get(reverse("dashboard:diversity", kwargs={"code": org.code})).content.decode()
 
@@ -97,7 +104,7 @@ def test_a_regional_chair_does_not_see_a_providers_band_8d_share_on_2_people(
     assert row.count("fewer than 5") >= 2  # the share and the people it rests on
     # and the chart plots no bar for it
     chart = page[page.index("<svg") : page.index("</svg>")]
-    assert "50.0" not in chart
+    assert not FIFTY.search(chart)
 
 
 def test_the_providers_own_roles_see_their_band_8d_share_and_its_people(tree, small, client_for):
@@ -124,11 +131,11 @@ def test_the_scorecard_board_report_and_export_hide_it_from_the_place(
     outside = client_for("chair", tree["QF7-DON"]).get(url).content.decode()
     inside = client_for("viewer", tree["RXE"]).get(url).content.decode()
     assert "fewer than 5" in outside
-    assert "50.0" not in outside
-    assert "50.0" in inside
+    assert not FIFTY.search(outside)
+    assert FIFTY.search(inside)
 
 
 def test_the_metric_page_plots_no_point_for_a_hidden_month(tree, small, client_for):
     url = reverse("dashboard:metric", kwargs={"code": "RXE", "metric": "job_plan_coverage"})
     outside = client_for("chair", tree["Y63"]).get(url + "?month=2025-03").content.decode()
-    assert "50.0" not in outside and "fewer than 5" in outside
+    assert not FIFTY.search(outside) and "fewer than 5" in outside
