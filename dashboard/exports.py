@@ -501,7 +501,8 @@ def supply_sections(data, *, numbers: bool = False) -> list[tuple[str, list[str]
     ]
 
 
-def supply_download(data, extension: str) -> HttpResponse:
+def supply_download(data, extension: str, *, profession_name: str) -> HttpResponse:
+    """The supply page is of all professions together: ``profession_name`` is "All professions"."""
     return _page_download(
-        data, extension, "supply", "workforce supply", supply_sections, "All professions"
+        data, extension, "supply", "workforce supply", supply_sections, profession_name
     )

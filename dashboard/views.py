@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from councils import selectors as org_selectors
-from councils.pages import org_context
+from councils.pages import org_page
 from councils.scoping import covers, get_in_scope_or_404
 
 from . import (
@@ -252,24 +252,27 @@ def _query(filters: selectors.Filters) -> str:
     return f"?{urlencode(params)}" if params else ""
 
 
+def _filtered_page(request, template: str, org, form, filters, **context):
+    """A dashboard page about ``org`` with its filter ``form`` and, for its links, the query
+    string that keeps the ``filters``."""
+    return org_page(request, template, org, form=form, query=_query(filters), **context)
+
+
 @login_required
 @require_GET
 def scorecard(request, code):
     org, months, form, filters = _page_filters(request, code)
     card = selectors.scorecard_for(request.user, org, filters, months)
     children = list(org_selectors.children_of(org).order_by("name"))
-    return render(
+    return _filtered_page(
         request,
         "dashboard/scorecard.html",
-        org_context(
-            request,
-            org,
-            card=card,
-            form=form,
-            children=children,
-            query=_query(filters),
-            profession_name=_profession_name(form, filters),
-        ),
+        org,
+        form,
+        filters,
+        card=card,
+        children=children,
+        profession_name=_profession_name(form, filters),
     )
 
 
@@ -305,18 +308,15 @@ def _supply(request, code):
 @require_GET
 def metric(request, code, metric):
     org, form, filters, detail = _metric_detail(request, code, metric)
-    return render(
+    return _filtered_page(
         request,
         "dashboard/metric.html",
-        org_context(
-            request,
-            org,
-            detail=detail,
-            can_record_change_points=covers(request.user, "chair", org),
-            form=form,
-            query=_query(filters),
-            profession_name=_profession_name(form, filters),
-        ),
+        org,
+        form,
+        filters,
+        detail=detail,
+        can_record_change_points=covers(request.user, "chair", org),
+        profession_name=_profession_name(form, filters),
     )
 
 
@@ -324,18 +324,15 @@ def metric(request, code, metric):
 @require_GET
 def diversity(request, code):
     org, form, filters, data = _diversity(request, code)
-    return render(
+    return _filtered_page(
         request,
         "dashboard/diversity.html",
-        org_context(
-            request,
-            org,
-            data=data,
-            form=form,
-            query=_query(filters),
-            profession_name=_profession_name(form, filters),
-            all_professions_query=urlencode(selectors.Filters(month=filters.month).query()),
-        ),
+        org,
+        form,
+        filters,
+        data=data,
+        profession_name=_profession_name(form, filters),
+        all_professions_query=urlencode(selectors.Filters(month=filters.month).query()),
     )
 
 
@@ -343,11 +340,7 @@ def diversity(request, code):
 @require_GET
 def supply(request, code):
     org, form, filters, data = _supply(request, code)
-    return render(
-        request,
-        "dashboard/supply.html",
-        org_context(request, org, data=data, form=form, query=_query(filters)),
-    )
+    return _filtered_page(request, "dashboard/supply.html", org, form, filters, data=data)
 
 
 def _scorecard_for_export(request, code):
@@ -370,39 +363,31 @@ def scorecard_xlsx(request, code):
     return exports.scorecard_xlsx(card, profession_name=profession_name)
 
 
-def _download(extension: str) -> str:
+def _page_download(request, extension: str, read, export, *args):
+    """CSV or XLSX of a page as the user sees it for the same filters: ``read(request, *args)``
+    is what the page shows (org, form, filters, data) and ``export`` writes the file of it."""
     if extension not in ("csv", "xlsx"):
         raise Http404("No such download.")
-    return extension
+    _, form, filters, data = read(request, *args)
+    return export(data, extension, profession_name=_profession_name(form, filters))
 
 
 @login_required
 @require_GET
 def metric_download(request, code, metric, extension):
-    """CSV or XLSX of the metric page as the user sees it for the same filters."""
-    extension = _download(extension)
-    _, form, filters, detail = _metric_detail(request, code, metric)
-    return exports.metric_download(
-        detail, extension, profession_name=_profession_name(form, filters)
-    )
+    return _page_download(request, extension, _metric_detail, exports.metric_download, code, metric)
 
 
 @login_required
 @require_GET
 def diversity_download(request, code, extension):
-    extension = _download(extension)
-    _, form, filters, data = _diversity(request, code)
-    return exports.diversity_download(
-        data, extension, profession_name=_profession_name(form, filters)
-    )
+    return _page_download(request, extension, _diversity, exports.diversity_download, code)
 
 
 @login_required
 @require_GET
 def supply_download(request, code, extension):
-    extension = _download(extension)
-    *_, data = _supply(request, code)
-    return exports.supply_download(data, extension)
+    return _page_download(request, extension, _supply, exports.supply_download, code)
 
 
 def board_report_context(user, org, params) -> dict:

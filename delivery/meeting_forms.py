@@ -57,6 +57,12 @@ class MeetingForm(forms.Form):
             self.add_error("location", "Enter where the meeting is, or a link to join it.")
         return cleaned
 
+    def service_kwargs(self) -> dict:
+        """What ``meeting_schedule`` takes: the start and end (joined from the date and times in
+        ``clean``), the title and where."""
+        fields = ("title", "starts_at", "ends_at", "location", "online_link")
+        return {name: self.cleaned_data[name] for name in fields}
+
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label="Item", max_length=200)

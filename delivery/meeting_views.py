@@ -68,22 +68,12 @@ def body_meetings(request, body):
 def meeting_create(request, pk):
     body = selectors.body_for(request.user, pk, "govern")
     form = MeetingForm(request.POST or None, initial={"title": f"{body.name} meeting"})
-
-    def save(data):
-        return services.meeting_schedule(
-            body=body,
-            title=data["title"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            location=data["location"],
-            online_link=data["online_link"],
-            actor=request.user,
-        )
-
     return meeting_form_page(
         request,
         form,
-        save,
+        lambda data: services.meeting_schedule(
+            body=body, actor=request.user, **form.service_kwargs()
+        ),
         context=body_context(request, body, heading="Schedule a meeting", submit="Schedule"),
         done=lambda m: (f"Scheduled {m.title}.", _meeting_url(m)),
     )

@@ -1,6 +1,8 @@
 """Delivery plan pages. Reading needs "view" in scope; every edit needs "chair". Anything out of
 scope, and any edit page for someone who may only read, does not exist for them: 404."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -74,13 +76,22 @@ def _form_page(request, form, save, *, done, template, context):
     return form_page(request, form, save, template=template, context=context, done=to_action)
 
 
-def _plan_page(request, code, template, extra):
-    """The plan's reading pages: the plan in the user's view scope for the quarter asked for,
-    with the context ``extra(plan, quarter, themes)`` adds."""
-    org, plan = _plan(request, code)
-    quarter, themes, _ = _plan_page_data(request, org, plan)
-    context = _context(request, org, plan, quarter=quarter, **extra(plan, quarter, themes))
-    return render(request, template, context)
+def _plan_page(template):
+    """Make a reading page of the plan from ``extra(plan, quarter, themes)``, the context it adds:
+    the page shows the plan in the user's view scope for the quarter asked for."""
+
+    def make(extra):
+        @login_required
+        @wraps(extra)
+        def page(request, code):
+            org, plan = _plan(request, code)
+            quarter, themes, _ = _plan_page_data(request, org, plan)
+            context = _context(request, org, plan, quarter=quarter, **extra(plan, quarter, themes))
+            return render(request, template, context)
+
+        return page
+
+    return make
 
 
 def _board(themes, quarter) -> dict:
@@ -90,17 +101,12 @@ def _board(themes, quarter) -> dict:
     }
 
 
-@login_required
-def plans(request, code):
-    return _plan_page(
-        request,
-        code,
-        "delivery/plan.html",
-        lambda plan, quarter, themes: {
-            "quarter_choices": selectors.quarter_choices(plan, timezone.localdate()),
-            "themes": themes,
-        },
-    )
+@_plan_page("delivery/plan.html")
+def plans(plan, quarter, themes):
+    return {
+        "quarter_choices": selectors.quarter_choices(plan, timezone.localdate()),
+        "themes": themes,
+    }
 
 
 @login_required
@@ -112,32 +118,22 @@ def seed(request, code):
     return redirect("delivery:plans", code=org.code)
 
 
-@login_required
-def summary(request, code):
-    return _plan_page(
-        request,
-        code,
-        "delivery/summary.html",
-        lambda plan, quarter, themes: {
-            "quarter_months": quarters.months_of(quarter),
-            "quarter_choices": selectors.quarter_choices(plan, timezone.localdate()),
-            **_board(themes, quarter),
-        },
-    )
+@_plan_page("delivery/summary.html")
+def summary(plan, quarter, themes):
+    return {
+        "quarter_months": quarters.months_of(quarter),
+        "quarter_choices": selectors.quarter_choices(plan, timezone.localdate()),
+        **_board(themes, quarter),
+    }
 
 
-@login_required
-def print_view(request, code):
-    return _plan_page(
-        request,
-        code,
-        "delivery/print.html",
-        lambda plan, quarter, themes: {
-            "themes": themes,
-            "printed_at": timezone.localtime(),
-            **_board(themes, quarter),
-        },
-    )
+@_plan_page("delivery/print.html")
+def print_view(plan, quarter, themes):
+    return {
+        "themes": themes,
+        "printed_at": timezone.localtime(),
+        **_board(themes, quarter),
+    }
 
 
 @login_required
