@@ -43,7 +43,17 @@ def token_for(make_user):
     return make
 
 
-def add_values(org, metric="sickness_absence_rate", months=MONTHS, base=4.0, people=100, **kw):
+def add_values(
+    org,
+    metric="sickness_absence_rate",
+    months=MONTHS,
+    base=4.0,
+    people=100,
+    capture=True,
+    **kw,
+):
+    """Stored figures of ``metric`` for ``org``, then (unless ``capture`` is false: the caller
+    adds more first) a snapshot of the store, as a recompute would commit one."""
     now = timezone.now()
     rows = [
         MetricValue(
@@ -64,7 +74,8 @@ def add_values(org, metric="sickness_absence_rate", months=MONTHS, base=4.0, peo
         for i, month in enumerate(months)
     ]
     created = MetricValue.objects.bulk_create(rows)
-    snapshots.capture()  # the API reads the figures of the latest snapshot
+    if capture:
+        snapshots.capture()  # the API reads the figures of the latest snapshot
     return created
 
 
@@ -72,9 +83,12 @@ def add_values(org, metric="sickness_absence_rate", months=MONTHS, base=4.0, peo
 def values(tree):
     """Sickness absence and appraisal for every organisation of the tree, Jan 2024 - Mar 2025."""
     for org in tree.values():
-        add_values(org, "sickness_absence_rate", base=4.0)
-        add_values(org, "appraisal_rate", base=85.0)
-        add_values(org, "sickness_absence_rate", base=5.0, profession="physiotherapist")
+        add_values(org, "sickness_absence_rate", base=4.0, capture=False)
+        add_values(org, "appraisal_rate", base=85.0, capture=False)
+        add_values(
+            org, "sickness_absence_rate", base=5.0, profession="physiotherapist", capture=False
+        )
+    snapshots.capture()  # one snapshot of them all, as one recompute commits
     return tree
 
 
