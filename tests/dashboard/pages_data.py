@@ -3,6 +3,7 @@ tested against known figures."""
 
 import datetime as dt
 
+from django.db import connection
 from django.utils import timezone
 
 from dashboard import metrics as catalogue
@@ -49,25 +50,51 @@ def make_values(
                     "providers_total": 1 if org.level == "provider" else 3,
                 }
                 if override:
-                    fields.update(override(org, metric, k) or {})
+                    changes = override(org, metric, k) or {}
+                    assert set(changes) <= set(FIELDS), f"not a figure's field: {changes}"
+                    fields.update(changes)
                 # as the recompute marks it (primary suppression; tests of secondary
                 # suppression go through the engine)
                 fields.setdefault(
                     "suppressed", fields["people"] is not None and fields["people"] < 5
                 )
                 rows.append(
-                    MetricValue(
-                        organisation=org,
-                        month=month,
-                        metric=metric.code,
-                        profession=profession,
-                        band_group=band_group,
-                        computed_at=computed_at,
-                        **fields,
-                    )
+                    (org.pk, month, metric.code, profession, band_group, computed_at)
+                    + tuple(fields[name] for name in FIELDS)
                 )
-    MetricValue.objects.bulk_create(rows, batch_size=2000)
+    _insert(rows)
     return rows
+
+
+FIELDS = (
+    "numerator",
+    "denominator",
+    "value",
+    "people",
+    "suppressed",
+    "providers_reporting",
+    "providers_total",
+)
+COLUMNS = ("organisation_id", "month", "metric", "profession", "band_group", "computed_at", *FIELDS)
+
+
+def _insert(rows: list[tuple]) -> None:
+    """One INSERT for many rows (executemany): page tests make about 14,000 figures each, and
+    building a model instance for every one took half of their setup."""
+    fields = [MetricValue._meta.get_field(c.removesuffix("_id")) for c in COLUMNS]
+    sql = (
+        f"INSERT INTO {MetricValue._meta.db_table} ({', '.join(COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+    )
+    prepared = [
+        tuple(
+            field.get_db_prep_save(value, connection) if not field.is_relation else value
+            for field, value in zip(fields, row, strict=True)
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
 
 
 def tree_values(tree, **kwargs):
