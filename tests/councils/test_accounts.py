@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from councils.models import Body, Level, Organisation
+from tests.conftest import celery_on_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -115,12 +116,10 @@ def test_healthz_reports_an_unreachable_broker(client, db, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     from ahpportal.celery import app
 
-    saved = app.conf.broker_url
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    try:
+    # through the Celery app's own setting, with the broker pools an earlier test cached dropped
+    # (a real-worker test before this one left a pool to the Redis that answers)
+    with celery_on_redis(app, settings.CELERY_BROKER_URL):
         response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = saved
     assert response.status_code == 503
     assert response.json()["broker"].startswith("error")
 
