@@ -65,6 +65,13 @@ def _reload_reference_data():
     load_templates(Template, Section, Question)
 
 
+def pytest_collection_modifyitems(items):
+    """The long tests (marker ``slow``) first, after pytest-django's own ordering: pytest-xdist's
+    work stealing then ends with short tests on both processes, not with one process running a
+    three-minute crawl the other cannot share."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create hundreds of users: hash their passwords quickly (never in production)."""
