@@ -175,7 +175,6 @@ def _assert_recovered(run: RecomputeRun, workers: Workers):
 
 
 @pytest.mark.celery_worker
-@pytest.mark.slow
 def test_a_worker_killed_mid_run_is_replaced_and_the_run_redone(workers, workforce, tree, data):
     first = workers.start()
     run = _start_a_recompute(tree, data)
@@ -187,7 +186,6 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_run_redone(workers, workfor
 
 
 @pytest.mark.celery_worker
-@pytest.mark.slow
 def test_a_pool_process_killed_mid_run_is_redelivered_and_redone(workers, workforce, tree, data):
     worker = workers.start()
     run = _start_a_recompute(tree, data)
@@ -196,7 +194,6 @@ def test_a_pool_process_killed_mid_run_is_redelivered_and_redone(workers, workfo
 
 
 @pytest.mark.celery_worker
-@pytest.mark.slow
 def test_a_terminated_database_connection_fails_the_attempt_and_it_is_retried(
     workers, workforce, tree, data
 ):
