@@ -65,15 +65,6 @@ def _reload_reference_data():
     load_templates(Template, Section, Question)
 
 
-def pytest_collection_modifyitems(items):
-    """The long tests (marker ``slow``) first, after pytest-django's own ordering: pytest-xdist's
-    work stealing then ends with short tests on both processes, not with one process running a
-    three-minute crawl the other cannot share. Not the real-worker tests on PostgreSQL: they
-    commit a store, autovacuum analyses it, and the flush after them leaves the statistics of a
-    full table to the tests that follow (a snapshot test took 23 s instead of 4 s)."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create hundreds of users: hash their passwords quickly (never in production)."""

@@ -82,7 +82,6 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 # The slowest test of the suite (about 1,900 requests, most of them Schemathesis' coverage
 # phase): CI runs it once, on PostgreSQL, the dialect that refuses what SQLite lets through.
-@pytest.mark.slow
 @pytest.mark.fuzz
 @schema.parametrize()
 @settings(

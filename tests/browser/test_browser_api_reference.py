@@ -4,13 +4,11 @@ portal and on to the Swagger UI."""
 
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import expect
 
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
-@pytest.mark.slow
 def test_the_api_reference_is_accessible_at_both_widths(page, login, axe, tree, make_user):
     make_user("analyst", tree["QF7"], email="analyst@syb.test")
     login("analyst@syb.test")

@@ -119,7 +119,6 @@ def _check(page, path, problems):
             problems.append(f"{path} at {width} px: {str(error)[:1500]}")
 
 
-@pytest.mark.slow
 def test_every_page_reflows_and_passes_axe_for_every_demo_user(chromium, live_server, demo):
     host = urlsplit(live_server.url).netloc
     problems, opened, checked = [], 0, set()  # checked: (role, kind)

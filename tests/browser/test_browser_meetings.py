@@ -7,7 +7,6 @@ the meeting and its paper. Every page passes axe at 1,280 px and 320 px without 
 import datetime as dt
 import re
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -42,7 +41,6 @@ def add_item(page, axe, title, link_label, field_label, value):
     expect(page.get_by_text(f": {title}.")).to_be_visible()
 
 
-@pytest.mark.slow
 def test_a_council_chair_runs_a_quarterly_meeting_end_to_end(page, login, axe, tree, make_user):
     ics, region = tree["QF7"], tree["Y63"]
     Body.objects.create(organisation=ics, kind="ics_council", name="SYB ICS AHP council")

@@ -5,7 +5,6 @@ signed off; the action plan and the heat map show it and the XLSX downloads. axe
 import datetime
 import io
 
-import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -39,7 +38,6 @@ def _answer(page, n, yes=True):
     page.get_by_label(f"Next steps for question {n}", exact=True).fill(f"Next step {n}")
 
 
-@pytest.mark.slow
 def test_employer_toolkit_from_opening_to_sign_off(page, login, axe, tree, make_user):
     make_user("chair", tree["QF7"], email="chair@syb.test", full_name="Chris Chair")
     make_user("respondent", tree["RP5"], email="chief@dbth.test", full_name="Dana Chief")

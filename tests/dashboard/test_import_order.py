@@ -170,7 +170,6 @@ ISSUE_ORDER = (  # the order of the issue: staff before any staff month, then a 
 RANDOM_ORDERS = 20 if connection.vendor == "sqlite" else 6
 
 
-@pytest.mark.slow
 @settings(
     max_examples=RANDOM_ORDERS,
     deadline=None,

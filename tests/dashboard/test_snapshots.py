@@ -70,7 +70,6 @@ def test_an_import_opens_versions_only_for_the_figures_it_changed(tree):
     assert 0 < snapshot.opened < len(after)
 
 
-@pytest.mark.slow
 @settings(
     max_examples=5,
     deadline=None,

@@ -423,7 +423,6 @@ def test_the_demo_data_imports_through_the_real_path_with_no_errors(england_tree
     assert dict(unchanged) == staff_by_provider
 
 
-@pytest.mark.slow
 def test_england_files_import_for_every_synthetic_provider(england_tree, tmp_path):
     synthetic_tree.ensure_england_providers()
     counts = synthetic.generate(out_dir=tmp_path, scale="england", seed=7, staff=2_500)
