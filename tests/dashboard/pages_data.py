@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dashboard import metrics as catalogue
+from dashboard import snapshots
 from dashboard.models import MetricValue
 from dashboard.series import window
 
@@ -66,15 +67,7 @@ def make_values(
     return rows
 
 
-FIELDS = (
-    "numerator",
-    "denominator",
-    "value",
-    "people",
-    "suppressed",
-    "providers_reporting",
-    "providers_total",
-)
+FIELDS = snapshots.FIGURE  # a figure's fields besides its key and computed_at
 COLUMNS = ("organisation_id", "month", "metric", "profession", "band_group", "computed_at", *FIELDS)
 
 
