@@ -51,11 +51,6 @@ def _section(Section, template, data, **fields):
     )
 
 
-def _copied(data: dict, *keys: str) -> dict:
-    """The seed's values of ``keys``, for the model fields of the same names."""
-    return {key: data[key] for key in keys}
-
-
 def _load_toolkit(template, data, Section, Question):
     for s_pos, section_data in enumerate(data["sections"], start=1):
         section = _section(
@@ -76,9 +71,11 @@ def _load_toolkit(template, data, Section, Question):
                     Question(
                         section=section,
                         group=group["title"],
+                        number=q["number"],
+                        text=q["text"],
+                        next_steps_prompts=q["next_steps_prompts"],
                         kind="yes_no",
                         position=position,
-                        **_copied(q, "number", "text", "next_steps_prompts"),
                     )
                 )
         Question.objects.bulk_create(rows)
@@ -97,9 +94,13 @@ def _load_state_of_readiness(template, data, Section, Question):
     Question.objects.bulk_create(
         Question(
             section=section,
+            number=q["number"],
+            code=q["code"],
+            title=q["title"],
+            text=q["text"],
+            guidance=q["guidance"],
             kind="free_text",
             position=pos,
-            **_copied(q, "number", "code", "title", "text", "guidance"),
         )
         for pos, q in enumerate(data["questions"], start=1)
     )

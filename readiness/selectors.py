@@ -95,15 +95,15 @@ def cycles_at(user, organisation: Organisation):
     )
 
 
-def _by_pk(model, related: tuple[str, ...], user, pk, action: str):
-    """One row of ``model`` by pk, in ``user``'s ``action`` scope (404 otherwise), with
-    ``related`` selected."""
-    return get_in_scope_or_404(model.objects.select_related(*related), user, action, pk=pk)
-
-
 def cycle_for(user, pk, action: str = "view") -> Cycle:
-    related = ("section__template", "organisation", "previous", "opened_by", "closed_by")
-    return _by_pk(Cycle, related, user, pk, action)
+    return get_in_scope_or_404(
+        Cycle.objects.select_related(
+            "section__template", "organisation", "previous", "opened_by", "closed_by"
+        ),
+        user,
+        action,
+        pk=pk,
+    )
 
 
 def cycle_events(cycle: Cycle):
@@ -112,13 +112,14 @@ def cycle_events(cycle: Cycle):
 
 
 def submission_for(user, pk, action: str = "view") -> Submission:
-    related = (
-        "cycle__section__template",
-        "cycle__organisation",
-        "cycle__closed_by",
-        "organisation",
+    return get_in_scope_or_404(
+        Submission.objects.select_related(
+            "cycle__section__template", "cycle__organisation", "cycle__closed_by", "organisation"
+        ),
+        user,
+        action,
+        pk=pk,
     )
-    return _by_pk(Submission, related, user, pk, action)
 
 
 def latest_sections():
@@ -294,8 +295,14 @@ def action_plan(user, organisation: Organisation, *, filters: dict):
 
 
 def action_for(user, pk, action: str) -> ActionItem:
-    related = ("organisation", "owner", "submission__cycle", "answer__question")
-    return _by_pk(ActionItem, related, user, pk, action)
+    return get_in_scope_or_404(
+        ActionItem.objects.select_related(
+            "organisation", "owner", "submission__cycle", "answer__question"
+        ),
+        user,
+        action,
+        pk=pk,
+    )
 
 
 def owners_for(organisation: Organisation):
