@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import redis_url_for
+
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# This xdist worker's own Redis database: the worker-fault tests empty theirs (FLUSHDB) while
+# they run, so a shared one could lose this test's failed-login count mid-test.
+REDIS_URL = redis_url_for(os.environ.get("PYTEST_XDIST_WORKER", "master"))
 
 
 def _django(code: str, **env) -> str:
