@@ -72,22 +72,33 @@ COLUMNS = ("organisation_id", "month", "metric", "profession", "band_group", "co
 
 
 def _insert(rows: list[tuple]) -> None:
-    """One INSERT for many rows (executemany): page tests make about 14,000 figures each, and
-    building a model instance for every one took half of their setup."""
-    fields = [MetricValue._meta.get_field(c.removesuffix("_id")) for c in COLUMNS]
-    sql = (
-        f"INSERT INTO {MetricValue._meta.db_table} ({', '.join(COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(COLUMNS))})"
-    )
-    prepared = [
-        tuple(
-            field.get_db_prep_save(value, connection) if not field.is_relation else value
-            for field, value in zip(fields, row, strict=True)
-        )
-        for row in rows
-    ]
+    """Many rows at once (COPY on PostgreSQL, executemany on SQLite): page tests make about
+    14,000 figures each, and building a model instance for every one took half of their
+    setup."""
+    table, columns = MetricValue._meta.db_table, ", ".join(COLUMNS)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+        if connection.vendor == "postgresql":
+            # COPY takes the Python values as they are: ten times faster than executemany's
+            # INSERT a row (0.5 s a test)
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        # SQLite: the dates and times as Django stores them; numbers, text and flags as they are
+        fields = [MetricValue._meta.get_field(c.removesuffix("_id")) for c in COLUMNS]
+        timed = [
+            i
+            for i, field in enumerate(fields)
+            if field.get_internal_type() in ("DateField", "DateTimeField")
+        ]
+        prepared = []
+        for row in rows:
+            values = list(row)
+            for i in timed:
+                values[i] = fields[i].get_db_prep_save(values[i], connection)
+            prepared.append(values)
+        placeholders = ", ".join(["%s"] * len(COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", prepared)
 
 
 def tree_values(tree, **kwargs):
