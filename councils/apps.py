@@ -18,3 +18,8 @@ class CouncilsConfig(AppConfig):
         # who changed the leadership register.
         auditlog.register(self.get_model("BodyMember"), exclude_fields=["added_by"])
         auditlog.register(self.get_model("LeadershipPost"), exclude_fields=["updated_at"])
+        # Who recorded which change of structure (councils.structure): an organisation's closure
+        # and successor, and each past parent. The tree's own moves rewrite paths in bulk, which
+        # no model signal sees; the parent period recorded with each move is their trail.
+        auditlog.register(self.get_model("Organisation"), include_fields=["closed_on", "successor"])
+        auditlog.register(self.get_model("ParentPeriod"), exclude_fields=["recorded_at"])
