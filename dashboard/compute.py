@@ -228,11 +228,17 @@ def suppress(months: list[dt.date] | None, table: str = T["value"], *, primary: 
 def final_successors() -> dict[int, int]:
     """Each provider closed with a successor -> the provider its data counts as: the end of its
     chain of successors (one query; the chains are short and few)."""
-    successor_of = dict(
-        Organisation.objects.filter(successor__isnull=False)
-        .order_by()
-        .values_list("pk", "successor_id")
+    return ends_of_chains(
+        dict(
+            Organisation.objects.filter(successor__isnull=False)
+            .order_by()
+            .values_list("pk", "successor_id")
+        )
     )
+
+
+def ends_of_chains(successor_of: dict[int, int]) -> dict[int, int]:
+    """Each key of ``successor_of`` (organisation -> its successor) -> the end of its chain."""
     final = {}
     for pk, successor in successor_of.items():
         seen = {pk}

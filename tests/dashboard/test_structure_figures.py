@@ -251,3 +251,23 @@ def test_an_import_for_a_closed_provider_recomputes_its_successor_incrementally(
     assert_every_figure_is_the_independent_computation()
     assert history_at(snapshots.latest()) == store_now()  # the snapshot's scope covered RX2
     assert_store_is_a_full_recompute()
+
+
+def test_pages_of_the_successor_say_a_closed_providers_import_is_being_recomputed(merged, tree):
+    rp5_staff = Staff.objects.filter(provider=tree["RP5"]).order_by("staff_id").first()
+    row = good_row("staff_month", provider_code="RP5", staff_id=rp5_staff.staff_id, month="2025-02")
+    workforce_services.import_file(
+        dataset="staff_month",
+        fileobj=io.BytesIO(csv_bytes([row])),
+        file_name="late-correction.csv",
+        organisation=Organisation.objects.get(code="RP5"),
+        user=None,
+        commit=True,
+    )
+    pending = RecomputeRun.objects.get(status="pending")
+    for code in ("RX2", "QF7-SHE", "QF7", "ENG"):
+        assert dashboard_services.recompute_notices(Organisation.objects.get(code=code)) == [
+            pending
+        ], code
+    for code in ("QF7-DON", "RR8", "QWO"):  # RP5's old place has no figure to change
+        assert dashboard_services.recompute_notices(Organisation.objects.get(code=code)) == [], code
