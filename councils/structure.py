@@ -165,6 +165,9 @@ def record_merger(
     code, name = (code or "").strip(), (name or "").strip()
     if not code:
         raise ValidationError({"code": "Enter the new provider's code."})
+    longest = Organisation._meta.get_field("code").max_length
+    if len(code) > longest:
+        raise ValidationError({"code": f"A code has at most {longest} characters."})
     if not name:
         raise ValidationError({"name": "Enter the new provider's name."})
     with transaction.atomic():

@@ -43,8 +43,8 @@ How a recompute works (every statement runs in the database; Python only writes 
    The organisations a provider's data touches are those it counts in
    (:func:`organisations_counting`): for a closed provider, its successor's.
 
-The SQL uses only CTEs, ``VALUES``, ``CASE``, ``SUM``, ``COUNT``, ``substr``, ``length`` and ``||``,
-so the same statements run on SQLite and PostgreSQL.
+The SQL uses only CTEs, ``VALUES``, ``CASE``, ``COALESCE``, ``SUM``, ``COUNT`` (``DISTINCT``),
+``substr``, ``length`` and ``||``, so the same statements run on SQLite and PostgreSQL.
 
 The datasets' definitions (PRODUCT.md 3.1) are in :mod:`dashboard.compute_datasets`.
 """

@@ -259,6 +259,9 @@ def test_it_refuses_a_code_in_use_a_bad_date_a_place_that_is_not_one_and_no_name
         "A provider belongs to a place; South Yorkshire and Bassetlaw Integrated Care System is "
         "an integrated care system."
     )
+    assert refused(lambda: merge(tree, ["RP5", "RXE"], code="R" * 21), "code") == (
+        "A code has at most 20 characters."
+    )
     assert refused(lambda: merge(tree, ["RP5", "RXE"], name=""), "name") == (
         "Enter the new provider's name."
     )
