@@ -31,7 +31,7 @@ How a recompute works (every statement runs in the database; Python only writes 
    merger counts as its final successor (the end of its chain of successors), so its data, of
    any month, is in the successor's figures and those of the organisations above the successor,
    never in its own or its old place's; it has no figures and is not counted in
-   ``providers_total`` (its data reporting is its successor reporting). ``anc`` maps each
+   ``providers_total`` (when it reports, its successor reports). ``anc`` maps each
    provider to the open provider it counts as (``unit``, from a ``VALUES`` list of the closed
    ones, :func:`final_successors`) and to every organisation at or above that one.
 4. **Incremental runs** (after an import) replace the rows of the touched providers and their
@@ -96,6 +96,7 @@ def figures_sql(
     org_ids: list[int] | None,
     computed_at,
     table: str = T["value"],
+    successors: dict[int, int] | None = None,
 ) -> tuple[str, list]:
     """One INSERT ... SELECT writing ``dataset``'s figures for the organisations (None: every
     organisation) and months, each from the providers below it (itself, for a provider).
@@ -106,7 +107,7 @@ def figures_sql(
     total at once: parents are sums of the providers' parts, never averages of their ratios.
     A provider closed by a merger counts as its final successor (``unit``): its data is in the
     successor's figures and above, and ``total`` and ``reporting`` count units, so open
-    providers only.
+    providers only. ``successors`` is :func:`final_successors` (read here when not given).
     """
     months_cte, params = _months_cte(months)
     target_filter, target_params = "", []
@@ -154,7 +155,7 @@ def figures_sql(
             "%s AS computed_at FROM figures x" + (" WHERE " + " AND ".join(where) if where else "")
         )
         select_params += [metric.code, computed_at]
-    units_cte, units_params = _units_cte(final_successors())
+    units_cte, units_params = _units_cte(final_successors() if successors is None else successors)
     sql = f"""
 WITH {months_cte},
 {units_cte},
@@ -421,8 +422,9 @@ def compute(
         MetricValue.objects.filter(organisation_id__in=org_ids, month__in=months).delete()
         annual.filter(organisation_id__in=org_ids).delete()
     rows = 0
+    successors = final_successors()
     for dataset in DATASETS:
-        rows += execute(*figures_sql(dataset, months, org_ids, computed_at))
+        rows += execute(*figures_sql(dataset, months, org_ids, computed_at, successors=successors))
     # every organisation's figures of these months: hiding one figure can call for hiding
     # another anywhere in the tree, so a month's figures are decided together
     januaries = {catalogue.annual_month(m.year) for m in months}  # the annual figures' months
@@ -461,8 +463,11 @@ def _rebuild_and_swap(months: list[dt.date], computed_at) -> int:
             "INCLUDING CONSTRAINTS INCLUDING GENERATED)"
         )
         rows = 0
+        successors = final_successors()
         for dataset in DATASETS:
-            sql, params = figures_sql(dataset, months, None, computed_at, table=NEXT)
+            sql, params = figures_sql(
+                dataset, months, None, computed_at, table=NEXT, successors=successors
+            )
             cursor.execute(sql, params)
             rows += max(cursor.rowcount, 0)
         suppress(None, NEXT, primary=False)  # the rows were written with the primary rule
