@@ -110,15 +110,38 @@ class Organisation(MP_Node):
         db_index=True,
         help_text="Providers only: the peer group a provider is benchmarked in",
     )
+    # Effective-dated structure (PRODUCT.md 7, councils.structure): a closed organisation stays
+    # in the tree with its data; a provider's data counts under its final successor.
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="The first day it no longer existed; blank while open"
+    )
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text="The organisation that took it over when it closed (a merger's new code)",
+    )
 
     node_order_by = ["name"]
     objects = OrganisationManager()
 
     class Meta:
         ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(successor__isnull=True) | models.Q(closed_on__isnull=False),
+                name="a_successor_follows_a_closure",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
 
     @property
     def display_name(self):
@@ -159,6 +182,45 @@ class Organisation(MP_Node):
 
     def covers(self, other: "Organisation") -> bool:
         return other.path.startswith(self.path)
+
+
+class ParentPeriod(models.Model):
+    """A past parent of an organisation: from ``valid_from`` (empty: since records began) up to
+    ``valid_to`` (exclusive: the first month under the next parent). The current parent is the
+    tree's parent, from the latest period's ``valid_to`` on (from the beginning when there is
+    no period), so an organisation that never moved has no period at all."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="parent_periods"
+    )
+    parent = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField(null=True, blank=True, help_text="Blank: since records began")
+    valid_to = models.DateField(help_text="Exclusive: the first month under the next parent")
+    reason = models.CharField(max_length=500)
+    recorded_by = user_fk(models.SET_NULL, null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "valid_to"], name="one_parent_change_a_month"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gt=models.F("valid_from")),
+                name="a_parent_period_ends_after_it_starts",
+            ),
+        ]
+        ordering = ["organisation__path", "valid_to"]
+
+    def __str__(self):
+        since = f"{self.valid_from:%B %Y}" if self.valid_from else "the beginning"
+        return f"{self.organisation} under {self.parent} from {since} to {self.valid_to:%B %Y}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.organisation_id, "parent_id": self.parent_id}
 
 
 class Body(models.Model):

@@ -23,19 +23,28 @@ How a recompute works (every statement runs in the database; Python only writes 
    ``band_9``), and it expands neither, so its rows never meet the staff dataset's rows of the
    same metric under the store's unique key. It holds the diversity metrics
    (``Metric.by_band``), which the diversity page shows band by band.
-3. **Completeness**: ``providers_total`` is the number of providers below an organisation and
-   ``providers_reporting`` the number of them with data in the metric's dataset that month
+3. **Completeness**: ``providers_total`` is the number of open providers below an organisation
+   and ``providers_reporting`` the number of them with data in the metric's dataset that month
    (whatever the profession or band group of the row); for the single-band rows, the providers
    with staff in post that month.
+   **The current structure** (PRODUCT.md 7, :mod:`councils.structure`): a provider closed by a
+   merger counts as its final successor (the end of its chain of successors), so its data, of
+   any month, is in the successor's figures and those of the organisations above the successor,
+   never in its own or its old place's; it has no figures and is not counted in
+   ``providers_total`` (when it reports, its successor reports). ``anc`` maps each
+   provider to the open provider it counts as (``unit``, from a ``VALUES`` list of the closed
+   ones, :func:`final_successors`) and to every organisation at or above that one.
 4. **Incremental runs** (after an import) replace the rows of the touched providers and their
    ancestors for each provider's own touched months, computing each ancestor from all of its
    providers' data for those months; a full run replaces the whole store. Both work over one
    month range (:func:`dashboard.compute_months.months_with_data`): an incremental run first
    drops months the range lost and computes every organisation for months it gained
    (:func:`align_range`), so after any sequence of imports the store is what a full run writes.
+   The organisations a provider's data touches are those it counts in
+   (:func:`organisations_counting`): for a closed provider, its successor's.
 
-The SQL uses only CTEs, ``VALUES``, ``CASE``, ``SUM``, ``COUNT``, ``substr``, ``length`` and ``||``,
-so the same statements run on SQLite and PostgreSQL.
+The SQL uses only CTEs, ``VALUES``, ``CASE``, ``COALESCE``, ``SUM``, ``COUNT`` (``DISTINCT``),
+``substr``, ``length`` and ``||``, so the same statements run on SQLite and PostgreSQL.
 
 The datasets' definitions (PRODUCT.md 3.1) are in :mod:`dashboard.compute_datasets`.
 """
@@ -87,6 +96,7 @@ def figures_sql(
     org_ids: list[int] | None,
     computed_at,
     table: str = T["value"],
+    successors: dict[int, int] | None = None,
 ) -> tuple[str, list]:
     """One INSERT ... SELECT writing ``dataset``'s figures for the organisations (None: every
     organisation) and months, each from the providers below it (itself, for a provider).
@@ -95,6 +105,9 @@ def figures_sql(
     ``anc`` (each provider with itself and every organisation above it) and to the two-row
     "one / all" dimensions, one more GROUP BY gives every level, profession total and band-group
     total at once: parents are sums of the providers' parts, never averages of their ratios.
+    A provider closed by a merger counts as its final successor (``unit``): its data is in the
+    successor's figures and above, and ``total`` and ``reporting`` count units, so open
+    providers only. ``successors`` is :func:`final_successors` (read here when not given).
     """
     months_cte, params = _months_cte(months)
     target_filter, target_params = "", []
@@ -142,18 +155,21 @@ def figures_sql(
             "%s AS computed_at FROM figures x" + (" WHERE " + " AND ".join(where) if where else "")
         )
         select_params += [metric.code, computed_at]
+    units_cte, units_params = _units_cte(final_successors() if successors is None else successors)
     sql = f"""
 WITH {months_cte},
+{units_cte},
 anc AS (
-    SELECT p.id AS provider_id, t.id AS org_id
-    FROM {T["org"]} t
-    JOIN {T["org"]} p ON p.level = 'provider' AND substr(p.path, 1, length(t.path)) = t.path
+    SELECT u.provider_id AS provider_id, u.unit_id AS unit_id, t.id AS org_id
+    FROM unit u
+    JOIN {T["org"]} up ON up.id = u.unit_id
+    JOIN {T["org"]} t ON substr(up.path, 1, length(t.path)) = t.path
     {target_filter}
 ),
-total AS (SELECT org_id, COUNT(*) AS n FROM anc GROUP BY org_id),
+total AS (SELECT org_id, COUNT(DISTINCT unit_id) AS n FROM anc GROUP BY org_id),
 base AS ({dataset.base}),
 reporting AS (
-    SELECT anc.org_id AS org_id, b.month AS month, COUNT(DISTINCT b.provider_id) AS n
+    SELECT anc.org_id AS org_id, b.month AS month, COUNT(DISTINCT anc.unit_id) AS n
     FROM base b JOIN anc ON anc.provider_id = b.provider_id
     GROUP BY anc.org_id, b.month
 ),
@@ -174,7 +190,7 @@ SELECT * FROM ({" UNION ALL ".join(selects)}) AS rows_in_key_order
 ORDER BY 1, 3, 4, 5, 2"""
     # Rows go in in the order of the store's unique key (organisation, metric, profession, band
     # group, month), so its index grows by appending: four times faster than in random order.
-    return sql, params + target_params + select_params
+    return sql, params + units_params + target_params + select_params
 
 
 # ------------------------------------------------------------------------------ suppression
@@ -209,6 +225,68 @@ def suppress(months: list[dt.date] | None, table: str = T["value"], *, primary: 
     return compute_suppression.secondary(months, table)
 
 
+# ---------------------------------------------------------------------- the current structure
+def final_successors() -> dict[int, int]:
+    """Each provider closed with a successor -> the provider its data counts as: the end of its
+    chain of successors (one query; the chains are short and few)."""
+    return ends_of_chains(
+        dict(
+            Organisation.objects.filter(successor__isnull=False)
+            .order_by()
+            .values_list("pk", "successor_id")
+        )
+    )
+
+
+def ends_of_chains(successor_of: dict[int, int]) -> dict[int, int]:
+    """Each key of ``successor_of`` (organisation -> its successor) -> the end of its chain."""
+    final = {}
+    for pk, successor in successor_of.items():
+        seen = {pk}
+        while successor in successor_of and successor not in seen:  # a cycle ends where it met
+            seen.add(successor)
+            successor = successor_of[successor]
+        final[pk] = successor
+    return final
+
+
+def _units_cte(final: dict[int, int]) -> tuple[str, list]:
+    """``unit(provider_id, unit_id)``: every provider with the provider it counts as (itself,
+    or its final successor, from a ``VALUES`` list of the closed ones)."""
+    if not final:
+        return (
+            f"unit AS (SELECT p.id AS provider_id, p.id AS unit_id FROM {T['org']} p "
+            "WHERE p.level = 'provider')",
+            [],
+        )
+    rows = ", ".join(["(%s, %s)"] * len(final))
+    params = [value for pair in sorted(final.items()) for value in pair]
+    return (
+        f"successors(provider_id, unit_id) AS (VALUES {rows}),\n"
+        f"unit AS (SELECT p.id AS provider_id, COALESCE(s.unit_id, p.id) AS unit_id "
+        f"FROM {T['org']} p LEFT JOIN successors s ON s.provider_id = p.id "
+        "WHERE p.level = 'provider')",
+        params,
+    )
+
+
+def organisations_counting(provider_ids) -> dict[int, set[int]]:
+    """For each provider, the organisations whose figures its data is in: the provider it counts
+    as (itself, or its final successor) and every organisation above that one (three queries)."""
+    final = final_successors()
+    unit_of = {int(pk): final.get(int(pk), int(pk)) for pk in provider_ids}
+    paths = dict(
+        Organisation.objects.filter(pk__in=set(unit_of.values())).values_list("pk", "path")
+    )
+    needed = {above for path in paths.values() for above in Organisation.paths_above(path)}
+    by_path = dict(Organisation.objects.filter(path__in=needed).values_list("path", "pk"))
+    return {
+        pk: {unit} | {by_path[above] for above in Organisation.paths_above(paths[unit])}
+        for pk, unit in unit_of.items()
+        if unit in paths
+    }
+
+
 # ------------------------------------------------------------------------------------ running
 WORK_MEM = "256MB"  # per sort or hash of the recompute's statements (PostgreSQL)
 
@@ -225,10 +303,11 @@ def tune_session() -> None:
 
 
 def ancestor_ids_of(provider_ids: list[int]) -> list[int]:
-    """Ids of every organisation above the given providers (one query)."""
-    paths = Organisation.objects.filter(pk__in=provider_ids).values_list("path", flat=True)
-    ancestor_paths = {above for path in paths for above in Organisation.paths_above(path)}
-    return list(Organisation.objects.filter(path__in=ancestor_paths).values_list("pk", flat=True))
+    """Ids of every organisation whose figures the given providers' data is in, besides their
+    own: the organisations above an open provider; a closed provider's final successor and the
+    organisations above it."""
+    counting = organisations_counting(provider_ids)
+    return sorted({org for pk, orgs in counting.items() for org in orgs - {pk}})
 
 
 def provider_ids_below(organisation: Organisation) -> list[int]:
@@ -269,23 +348,21 @@ def align_range(in_range: list[dt.date], computed_at) -> tuple[int, set[dt.date]
 
 
 def compute_by_provider(*, provider_months: dict[int, list[dt.date]], computed_at) -> int:
-    """Replace the figures each provider's own months can change: the provider and every
-    organisation above it, for that provider's months (not the union over providers). Months
-    sharing the same organisations are computed together, so a national file is a few runs of
-    the seven statements, not one per provider."""
+    """Replace the figures each provider's own months can change: the organisations its data is
+    in (the provider, or its final successor, and every organisation above), for that
+    provider's months (not the union over providers). Months sharing the same organisations are
+    computed together, so a national file is a few runs of the seven statements, not one per
+    provider."""
     wanted = {int(pk): {month_start(m) for m in months} for pk, months in provider_months.items()}
     wanted = {pk: months for pk, months in wanted.items() if months}
     if not wanted:
         return 0
-    paths = dict(Organisation.objects.filter(pk__in=list(wanted)).values_list("pk", "path"))
-    needed = {a for p in paths.values() for a in Organisation.paths_above(p)}
-    by_path = dict(Organisation.objects.filter(path__in=needed).values_list("path", "pk"))
+    counting = organisations_counting(list(wanted))
     orgs_of_month: dict[dt.date, set[int]] = {}
     for pk, months in wanted.items():
-        path = paths.get(pk)
-        if path is None:
+        orgs = counting.get(pk)
+        if orgs is None:
             continue
-        orgs = {pk} | {by_path[a] for a in Organisation.paths_above(path)}
         for month in months:
             orgs_of_month.setdefault(month, set()).update(orgs)
     months_of_orgs: dict[frozenset[int], list[dt.date]] = {}
@@ -345,8 +422,9 @@ def compute(
         MetricValue.objects.filter(organisation_id__in=org_ids, month__in=months).delete()
         annual.filter(organisation_id__in=org_ids).delete()
     rows = 0
+    successors = final_successors()
     for dataset in DATASETS:
-        rows += execute(*figures_sql(dataset, months, org_ids, computed_at))
+        rows += execute(*figures_sql(dataset, months, org_ids, computed_at, successors=successors))
     # every organisation's figures of these months: hiding one figure can call for hiding
     # another anywhere in the tree, so a month's figures are decided together
     januaries = {catalogue.annual_month(m.year) for m in months}  # the annual figures' months
@@ -385,8 +463,11 @@ def _rebuild_and_swap(months: list[dt.date], computed_at) -> int:
             "INCLUDING CONSTRAINTS INCLUDING GENERATED)"
         )
         rows = 0
+        successors = final_successors()
         for dataset in DATASETS:
-            sql, params = figures_sql(dataset, months, None, computed_at, table=NEXT)
+            sql, params = figures_sql(
+                dataset, months, None, computed_at, table=NEXT, successors=successors
+            )
             cursor.execute(sql, params)
             rows += max(cursor.rowcount, 0)
         suppress(None, NEXT, primary=False)  # the rows were written with the primary rule

@@ -365,9 +365,9 @@ def recompute_notices(organisation: Organisation) -> list[RecomputeRun]:
 
     A run covers an organisation when its figures change: when the run covers every
     organisation (a full or all-provider run, or one whose month range grew or shrank), or when
-    one of its providers is at or below the organisation. An import for one provider never
-    covers its siblings. Runs older than the last successful full run are covered by it. Two
-    queries."""
+    one of its providers is at or below the organisation (a closed provider: its final
+    successor). An import for one provider never covers its siblings. Runs older than the last
+    successful full run are covered by it. Two queries."""
     last_full = (
         RecomputeRun.objects.filter(
             kind=RecomputeRun.Kind.FULL, status=RecomputeRun.Status.SUCCEEDED
@@ -385,11 +385,7 @@ def recompute_notices(organisation: Organisation) -> list[RecomputeRun]:
     ids = {
         pk for run in runs if run.status != RecomputeRun.Status.SUCCEEDED for pk in run.provider_ids
     }
-    below = set(
-        Organisation.objects.below(organisation).filter(pk__in=ids).values_list("pk", flat=True)
-        if ids
-        else []
-    )
+    below = _counted_below(organisation, ids) if ids else set()
     succeeded = [run for run in runs if run.status == RecomputeRun.Status.SUCCEEDED]
     notices = []
     for run in runs:
@@ -408,6 +404,31 @@ def recompute_notices(organisation: Organisation) -> list[RecomputeRun]:
             continue
         notices.append(run)
     return notices
+
+
+def _counted_below(organisation: Organisation, provider_ids: set[int]) -> set[int]:
+    """The providers whose data counts at or below ``organisation``: those below it, and closed
+    ones whose final successor is (one query: the providers' paths and every successor link)."""
+    rows = (
+        Organisation.objects.filter(
+            Q(pk__in=provider_ids) | Q(successor__isnull=False) | Q(predecessors__isnull=False)
+        )
+        .distinct()
+        .order_by()
+        .values_list("pk", "path", "successor_id")
+    )
+    path_of, successor_of = {}, {}
+    for pk, path, successor in rows:
+        path_of[pk] = path
+        if successor is not None:
+            successor_of[pk] = successor
+    final = compute.ends_of_chains(successor_of)
+    below = set()
+    for pk in provider_ids:
+        path = path_of.get(final.get(pk, pk))
+        if path and organisation.path in Organisation.paths_above(path, include_self=True):
+            below.add(pk)
+    return below
 
 
 def _months_by_provider(run: RecomputeRun) -> dict[int, set[str] | None] | None:
