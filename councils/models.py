@@ -140,10 +140,6 @@ class Organisation(MP_Node):
         return self.name
 
     @property
-    def is_open(self) -> bool:
-        return self.closed_on is None
-
-    @property
     def display_name(self):
         return self.short_name or self.name
 
