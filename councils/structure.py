@@ -130,14 +130,10 @@ def record_move(
                 {"new_parent": f"{organisation.name} is already under {new_parent.name}."}
             )
         since = _check_after_last_change(organisation, effective, "effective")
-        period = ParentPeriod.objects.create(
-            organisation=organisation,
-            parent=old_parent,
-            valid_from=since,
-            valid_to=effective,
-            reason=reason,
-            recorded_by=user,
-        )
+        # the old parent, from the last change (or always) up to this one
+        period = ParentPeriod(organisation=organisation, parent=old_parent, recorded_by=user)
+        period.valid_from, period.valid_to, period.reason = since, effective, reason
+        period.save()
         new_parent.refresh_from_db()  # treebeard needs the current paths and numchild
         organisation.move(new_parent, "sorted-child")
         _request_full_recompute(user)
