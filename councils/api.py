@@ -15,12 +15,13 @@ from .scoping import below_q, get_in_scope_or_404
 
 
 def with_parent_code(queryset):
-    """Annotate each organisation with its parent's code in the same query (set-based)."""
+    """Annotate each organisation with its parent's and its successor's codes in the same query
+    (set-based)."""
     steplen = Organisation.steplen
     parent = Organisation.objects.filter(
         path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - steplen)
     ).values("code")[:1]
-    return queryset.annotate(parent_code=Subquery(parent))
+    return queryset.annotate(parent_code=Subquery(parent), successor_code=F("successor__code"))
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -28,10 +29,32 @@ class OrganisationSerializer(serializers.ModelSerializer):
         source="parent_code", allow_null=True, read_only=True, help_text="The parent's code"
     )
     has_children = serializers.SerializerMethodField()
+    closed_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The first day it no longer exists (a merger's effective month); null if no "
+        "closure is recorded",
+    )
+    successor = serializers.CharField(
+        source="successor_code",
+        allow_null=True,
+        read_only=True,
+        help_text="The code of the organisation that took it over when it closed; null if none",
+    )
 
     class Meta:
         model = Organisation
-        fields = ["code", "name", "short_name", "level", "parent", "depth", "has_children"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "level",
+            "parent",
+            "depth",
+            "has_children",
+            "closed_on",
+            "successor",
+        ]
 
     def get_has_children(self, obj) -> bool:
         return obj.numchild > 0
@@ -95,6 +118,8 @@ ICS_EXAMPLE = {
     "parent": "Y63",
     "depth": 3,
     "has_children": True,
+    "closed_on": None,
+    "successor": None,
 }
 PROVIDER_EXAMPLE = {
     "code": "RP5",
@@ -104,6 +129,8 @@ PROVIDER_EXAMPLE = {
     "parent": "QF7-DON",
     "depth": 5,
     "has_children": False,
+    "closed_on": None,
+    "successor": None,
 }
 
 
@@ -137,14 +164,22 @@ class OrganisationViewSet(ScopedReadViewSet):
         return organisations_version(), None
 
     def csv_header(self):
-        return ["code", "name", "short_name", "level", "parent", "depth", "has_children"]
+        return OrganisationSerializer.Meta.fields
 
     def csv_rows(self, queryset):
         rows = queryset.order_by("path").values_list(
-            "code", "name", "short_name", "level", "parent_code", "depth", F("numchild")
+            "code",
+            "name",
+            "short_name",
+            "level",
+            "parent_code",
+            "depth",
+            F("numchild"),
+            "closed_on",
+            "successor_code",
         )
-        for *cells, numchild in rows.iterator(chunk_size=self.csv_chunk_size):
-            yield [*cells, numchild > 0]
+        for *cells, numchild, closed_on, successor in rows.iterator(chunk_size=self.csv_chunk_size):
+            yield [*cells, numchild > 0, closed_on, successor]
 
 
 class OrganisationScopedFilter(django_filters.FilterSet):

@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 
 from ahpportal.forms import DateOrderForm
 
-from .models import LeadershipPost, Organisation, Position, Role
-from .widgets import DateInput
+from .models import LeadershipPost, Level, Organisation, Position, Role
+from .structure import PARENT_LEVEL
+from .widgets import DateInput, MonthInput
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -166,3 +167,90 @@ class LeadershipPostForm(forms.Form):
             else:
                 cleaned["holder_name"] = ""
         return cleaned
+
+
+def _organisation_choice(org) -> str:
+    return f"{org.name} ({org.get_level_display()}, {org.code})"
+
+
+class _StructureChangeForm(forms.Form):
+    """What every change of structure needs (councils.structure): the month it takes effect and
+    why. ``organisations`` are those the admin may choose from; closed ones are never offered."""
+
+    effective = forms.DateField(
+        label="Effective month",
+        widget=MonthInput,
+        help_text="The first month under the new structure, for example 4 2025.",
+        error_messages={
+            "required": "Enter the month the change takes effect.",
+            "invalid": "Effective month must be a real month, for example 4 2025.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the structure changed."},
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = organisations.filter(closed_on__isnull=True)
+
+
+class StructureMoveForm(_StructureChangeForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Organisation that moves",
+        empty_label="Choose an organisation",
+    )
+    new_parent = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="New parent",
+        empty_label="Choose its new parent",
+        help_text="A provider moves to a place, a place to an integrated care system, an "
+        "integrated care system to a region.",
+    )
+    field_order = ["organisation", "new_parent", "effective", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, levels in (("organisation", PARENT_LEVEL), ("new_parent", PARENT_LEVEL.values())):
+            field = self.fields[name]
+            field.queryset = self.organisations.filter(level__in=list(levels))
+            field.label_from_instance = _organisation_choice
+
+
+class StructureMergerForm(_StructureChangeForm):
+    providers = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Providers that merge",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose two or more.",
+        error_messages={"required": "Choose two or more different providers to merge."},
+    )
+    code = forms.CharField(
+        label="New provider's code",
+        max_length=Organisation._meta.get_field("code").max_length,
+        help_text="Its ODS code, for example RX1.",
+    )
+    name = forms.CharField(
+        label="New provider's name",
+        max_length=Organisation._meta.get_field("name").max_length,
+    )
+    place = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Place of the new provider",
+        required=False,
+        empty_label="The place of the first provider ticked",
+        help_text="Leave this as it is to put the new provider in the place of the first "
+        "provider ticked above, in the order listed.",
+    )
+    field_order = ["providers", "code", "name", "place", "effective", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["providers"].queryset = self.organisations.filter(level=Level.PROVIDER)
+        self.fields["providers"].label_from_instance = lambda org: f"{org.name} ({org.code})"
+        self.fields["place"].queryset = self.organisations.filter(level=Level.PLACE)
+        self.fields["place"].label_from_instance = _organisation_choice

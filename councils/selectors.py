@@ -1,9 +1,10 @@
 """Reads of the organisation tree shared by pages and the API. All go through councils.scoping."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from itertools import groupby, pairwise
 
-from .models import Body, BodyMember, Membership, Organisation, Role
+from .models import Body, BodyMember, Membership, Organisation, ParentPeriod, Role
 from .scoping import covers, get_in_scope_or_404
 
 
@@ -95,3 +96,59 @@ def role_history(user, organisation: Organisation, limit: int = 50) -> list[Role
             )
         )
     return history
+
+
+@dataclass(frozen=True)
+class Move:
+    """A recorded move: ``period`` keeps the old parent and the month the move took effect
+    (``valid_to``); ``to`` is the parent it moved to."""
+
+    period: ParentPeriod
+    to: Organisation
+
+
+def recorded_moves(user) -> list[Move]:
+    """Every move recorded for organisations in ``user``'s admin scope, newest first. The
+    parent an organisation moved to is the parent of its next period, or for its latest move
+    today's parent. Two queries, however many moves."""
+    periods = list(
+        ParentPeriod.objects.in_scope(user, "admin")
+        .select_related("organisation", "parent", "recorded_by")
+        .order_by("organisation_id", "valid_to")
+    )
+    moved_to = {
+        earlier.pk: later.parent
+        for earlier, later in pairwise(periods)
+        if later.organisation_id == earlier.organisation_id
+    }
+    parents = Organisation.objects.filter(path__in={p.organisation.parent_path for p in periods})
+    today = {parent.path: parent for parent in parents}
+    moves = [
+        Move(period=p, to=moved_to.get(p.pk) or today[p.organisation.parent_path]) for p in periods
+    ]
+    moves.sort(key=lambda move: (move.period.valid_to, move.period.recorded_at), reverse=True)
+    return moves
+
+
+@dataclass(frozen=True)
+class Merger:
+    """Organisations closed on ``effective`` with ``successor`` taking them over."""
+
+    successor: Organisation
+    effective: date
+    closed: list[Organisation]
+
+
+def recorded_mergers(user) -> list[Merger]:
+    """Every merger of organisations in ``user``'s admin scope, newest first: one query."""
+    closed = (
+        Organisation.objects.in_scope(user, "admin")
+        .filter(successor__isnull=False)
+        .select_related("successor")
+        .order_by("-closed_on", "successor__code", "path")
+    )
+    mergers = []
+    for (effective, _successor), rows in groupby(closed, lambda o: (o.closed_on, o.successor_id)):
+        rows = list(rows)
+        mergers.append(Merger(successor=rows[0].successor, effective=effective, closed=rows))
+    return mergers

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_bodies, views_leadership
+from . import views, views_bodies, views_leadership, views_structure
 
 app_name = "councils"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("org/<str:code>/people/", views.people, name="people"),
     path("org/<str:code>/people/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("org/<str:code>/leadership/", views_leadership.register, name="leadership"),
+    path("org/<str:code>/structure/", views_structure.structure_changes, name="structure"),
     re_path(
         r"^org/(?P<code>[^/]+)/leadership/export\.(?P<fmt>csv|xlsx)$",
         views_leadership.register_export,

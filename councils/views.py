@@ -47,12 +47,15 @@ HOME_DUE_SHOWN = 10
 
 @org_view("councils/organisation_detail.html")
 def organisation_detail(request, org):
+    can_admin = covers(request.user, "admin", org)
     return {
         "children": selectors.children_of(org),
         "children_heading": CHILDREN_HEADINGS.get(org.level, "Providers"),
         "bodies": selectors.bodies_of(org),
-        "can_admin": covers(request.user, "admin", org),
+        "can_admin": can_admin,
         "can_import": covers(request.user, "import", org),
+        # changes of structure are recorded at England, by its organisation admins
+        "can_record_structure": can_admin and org.level == Level.ENGLAND,
     }
 
 

@@ -29,21 +29,25 @@ class DateInput(forms.MultiWidget):
         super().__init__(widgets, attrs)
 
     def decompress(self, value):
+        day = month = year = None
         if isinstance(value, dt.date):
-            return [value.day, value.month, value.year]
-        if isinstance(value, str) and value.count("-") == 2:
+            day, month, year = value.day, value.month, value.year
+        elif isinstance(value, str) and value.count("-") == 2:
             year, month, day = value.split("-")
-            return [day, month, year]
-        return [None, None, None]
+        shown = {"day": day, "month": month, "year": year}
+        return [shown[part] for part, _label, _width in self.parts]
 
     def value_from_datadict(self, data, files, name):
         if self.value_omitted_from_data(data, files, name) or name in data:
             return data.get(name)  # one ISO date under the field's own name, as scripts send it
-        day, month, year = (
-            v.strip() if v else "" for v in super().value_from_datadict(data, files, name)
-        )
-        if not (day or month or year):
+        typed = super().value_from_datadict(data, files, name)
+        typed = {
+            part: value.strip() if value else ""
+            for (part, _label, _width), value in zip(self.parts, typed, strict=True)
+        }
+        if not any(typed.values()):
             return ""
+        day, month, year = typed.get("day", "1"), typed["month"], typed["year"]
         if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
             return f"{year}-{month}-{day}"  # not a date: the field says "must be a real date"
         return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
@@ -64,3 +68,10 @@ class DateInput(forms.MultiWidget):
             subwidget["attrs"].pop("aria-invalid", None)
             subwidget["attrs"].pop("required", None)
         return context
+
+
+class MonthInput(DateInput):
+    """NHS.UK's date input with month and year boxes only: the date is the first of that month
+    (``2025-04-01``). Scripts may still post one ISO date under the field's name."""
+
+    parts = (("month", "Month", 2), ("year", "Year", 4))

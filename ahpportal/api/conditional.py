@@ -44,12 +44,13 @@ def rows_digest(queryset, *fields: str) -> str:
 
 
 def organisations_version() -> str:
-    """The whole tree's codes, names, levels and shape: a rename or a move anywhere changes it
-    (the tree has a few hundred rows; one query)."""
+    """The whole tree's codes, names, levels, shape, closures and successors: a rename, a move
+    or a merger anywhere changes it (the tree has a few hundred rows; one query)."""
     from councils.models import Organisation
 
     return rows_digest(
-        Organisation.objects.all(), "code", "name", "short_name", "level", "path", "numchild"
+        Organisation.objects.all(),
+        *("code", "name", "short_name", "level", "path", "numchild", "closed_on", "successor"),
     )
 
 

@@ -1,5 +1,7 @@
 """ETag / Last-Modified on lists and details: an unchanged pull is a 304 with no body."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -158,6 +160,11 @@ def _rename_rp5(orgs):
     orgs["RP5"].save()
 
 
+def _close_rp5(orgs):
+    orgs["RP5"].closed_on = dt.date(2025, 4, 1)
+    orgs["RP5"].save()
+
+
 def _new_run(orgs):
     finished_run(orgs["ENG"])
 
@@ -172,6 +179,7 @@ def _add_rp5_values(orgs):
 CHANGES = [
     ("/api/v1/organisations/", {}, _rename_rp5),
     ("/api/v1/organisations/", {"within": "QF7-DON"}, _rename_rp5),
+    ("/api/v1/organisations/", {}, _close_rp5),
     ("/api/v1/metric-values/", {"organisation": "RP5"}, _new_run),
     ("/api/v1/metric-values/", {"organisation": "RP5"}, _add_rp5_values),
     ("/api/v1/metric-values/", {"organisation": "RP5"}, _rename_rp5),

@@ -1,6 +1,10 @@
 """GET /api/v1/organisations/: the tree within the analyst's scope, filters by level and parent."""
 
+import datetime as dt
+
 import pytest
+
+from councils import structure
 
 URL = "/api/v1/organisations/"
 
@@ -26,7 +30,29 @@ def test_each_organisation_names_its_parent_and_level(token_for, tree):
         "parent": "Y63",
         "depth": tree["QF7"].depth,
         "has_children": True,
+        "closed_on": None,
+        "successor": None,
     }
+
+
+def test_a_merged_provider_names_its_closure_and_successor(token_for, tree):
+    structure.record_merger(
+        [tree["RP5"], tree["RXE"]], code="RX1", name="Doncaster and Rotherham NHS Trust",
+        effective=dt.date(2025, 4, 1), user=None, reason="Trusts merged",
+    )  # fmt: skip
+    client = token_for("analyst", tree["QF7"])
+    listed = {o["code"]: o for o in client.get(URL, {"within": "QF7-DON"}).json()["results"]}
+    assert {code: (o["closed_on"], o["successor"]) for code, o in listed.items()} == {
+        "QF7-DON": (None, None),
+        "RP5": ("2025-04-01", "RX1"),
+        "RX1": (None, None),
+        "RXE": ("2025-04-01", "RX1"),
+    }
+    assert client.get(URL + "RXE/").json()["successor"] == "RX1"
+    response = client.get(URL, {"within": "QF7-DON", "format": "csv"})
+    csv = b"".join(response.streaming_content).decode().splitlines()
+    assert csv[0].endswith(",has_children,closed_on,successor")
+    assert any(line.startswith("RP5,") and line.endswith(",N,2025-04-01,RX1") for line in csv)
 
 
 def test_filter_by_level_and_parent(token_for, tree):

@@ -1,11 +1,13 @@
 """A council chair (with no role but their seat) manages the council's members; a regional lead
-keeps the leadership register; the toolkit's supporting resources. Every page at 1,280 px and at
-320 px: no sideways scroll, no axe-core violations (WCAG 2.2 A and AA)."""
+keeps the leadership register; the toolkit's supporting resources; an England admin records
+changes of structure. Every page at 1,280 px and at 320 px: no sideways scroll, no axe-core
+violations (WCAG 2.2 A and AA)."""
 
 import datetime as dt
 
 from playwright.sync_api import expect
 
+from councils.demo import current_totp_code
 from councils.models import BodyMember, LeadershipPost
 from tests.browser.conftest import fill_date
 from tests.councils.body_data import body_of
@@ -105,4 +107,48 @@ def test_the_supporting_resources(page, login, axe, tree, make_user):
     expect(page.get_by_role("link", name="HEE Star")).to_have_attribute(
         "href", "https://www.hee.nhs.uk/our-work/hee-star"
     )
+    check_both_widths(page, axe)
+
+
+def test_an_england_admin_records_a_move_and_a_merger(page, login, axe, tree, make_user):
+    make_user("org_admin", tree["ENG"], email="admin@england.test")
+    login("admin@england.test")
+    page.get_by_label("Code", exact=True).fill(current_totp_code())
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/org/ENG/")
+    page.get_by_role("link", name="Changes of structure").click()
+    expect(page.get_by_role("heading", name="Changes of structure", level=1)).to_be_visible()
+    check_both_widths(page, axe)
+
+    move = page.locator("form").filter(has=page.get_by_role("button", name="Record the move"))
+    rxe = f"{tree['RXE'].name} (Provider, RXE)"
+    move.get_by_label("Organisation that moves").select_option(label=rxe)
+    move.get_by_label("New parent").select_option(
+        label=f"{tree['QF7'].name} (Integrated care system, QF7)"
+    )
+    move.get_by_label("Month").fill("4")
+    move.get_by_label("Year").fill("2025")
+    move.get_by_label("Reason").fill("Services moved to Sheffield")
+    move.get_by_role("button", name="Record the move").click()
+    expect(page.get_by_role("alert")).to_contain_text("A provider moves to a place")
+    expect(move.get_by_label("Reason")).to_have_value("Services moved to Sheffield")
+    check_both_widths(page, axe)  # the form with its error summary
+
+    move.get_by_label("New parent").select_option(label="Sheffield (Place, QF7-SHE)")
+    move.get_by_role("button", name="Record the move").click()
+    expect(
+        page.get_by_text("Recorded: " + tree["RXE"].name + " moves from Doncaster")
+    ).to_be_visible()
+
+    merger = page.locator("form").filter(has=page.get_by_role("button", name="Record the merger"))
+    merger.get_by_label(f"{tree['RP5'].name} (RP5)").check(force=True)  # NHS.UK styles the label
+    merger.get_by_label(f"{tree['RHQ'].name} (RHQ)").check(force=True)
+    merger.get_by_label("New provider's code").fill("RX1")
+    merger.get_by_label("New provider's name").fill("South Yorkshire Teaching Hospitals")
+    merger.get_by_label("Month").fill("7")
+    merger.get_by_label("Year").fill("2025")
+    merger.get_by_label("Reason").fill("Trusts merged")
+    merger.get_by_role("button", name="Record the merger").click()
+    expect(page.get_by_text("Recorded: RP5, RHQ merge into")).to_be_visible()
+    expect(page.get_by_role("region", name="Mergers recorded")).to_contain_text("July 2025")
     check_both_widths(page, axe)

@@ -76,3 +76,10 @@ CASES += [
         open_to=REGISTER,
     ),
 ]
+
+# England's own page: an organisation admin at England records changes of structure there (GET
+# shows the page, POST records; a POST with no change named shows the page again).
+CASES += [
+    ScopedURL("councils:structure", "org_admin", level="england"),
+    ScopedURL("councils:structure", "org_admin", level="england", method="post"),
+]
