@@ -123,6 +123,9 @@ class Organisation(MP_Node):
         related_name="predecessors",
         help_text="The organisation that took it over when it closed (a merger's new code)",
     )
+    closure_reason = models.CharField(max_length=500, blank=True, help_text="Why it closed")
+    closure_recorded_by = user_fk(models.SET_NULL, null=True, blank=True)
+    closure_recorded_at = models.DateTimeField(null=True, blank=True)
 
     node_order_by = ["name"]
     objects = OrganisationManager()

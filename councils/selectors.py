@@ -138,13 +138,19 @@ class Merger:
     effective: date
     closed: list[Organisation]
 
+    @property
+    def record(self) -> Organisation:
+        """The closed organisation the merger's reason, recorder and time are read from (each
+        closed one holds the same)."""
+        return self.closed[0]
+
 
 def recorded_mergers(user) -> list[Merger]:
     """Every merger of organisations in ``user``'s admin scope, newest first: one query."""
     closed = (
         Organisation.objects.in_scope(user, "admin")
         .filter(successor__isnull=False)
-        .select_related("successor")
+        .select_related("successor", "closure_recorded_by")
         .order_by("-closed_on", "successor__code", "path")
     )
     mergers = []

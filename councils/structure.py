@@ -18,6 +18,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from dashboard.models import RecomputeRun
 from dashboard.services import request_recompute
@@ -57,6 +58,11 @@ def _check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the structure changed."})
+    longest = ParentPeriod._meta.get_field("reason").max_length
+    if len(reason) > longest:
+        raise ValidationError(
+            {"reason": f"A reason has at most {longest} characters; this one has {len(reason)}."}
+        )
     return reason
 
 
@@ -203,9 +209,17 @@ def record_merger(
             level=Level.PROVIDER,
             provider_type=merging[0].provider_type,
         )
+        closure = {
+            "closed_on": effective,
+            "successor": successor,
+            "closure_reason": reason,
+            "closure_recorded_by": user,
+            "closure_recorded_at": timezone.now(),
+        }
         for provider in merging:
-            provider.closed_on, provider.successor = effective, successor
-            provider.save(update_fields=["closed_on", "successor"])
+            for field, value in closure.items():
+                setattr(provider, field, value)
+            provider.save(update_fields=list(closure))
         _roles_follow(merging, successor, granted_by=user)
         _request_full_recompute(user)
     return successor

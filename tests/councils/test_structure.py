@@ -190,6 +190,22 @@ def test_providers_merge_into_a_new_code_and_nothing_is_deleted(tree, admin):
     assert RecomputeRun.objects.get().kind == "full"
 
 
+def test_a_merger_keeps_its_reason_who_recorded_it_and_when(tree, admin):
+    merge(tree, ["RP5", "RXE"], user=admin, reason="  Trusts merged under one board ")
+    for old in Organisation.objects.filter(code__in=["RP5", "RXE"]):
+        assert (old.closure_reason, old.closure_recorded_by) == (
+            "Trusts merged under one board",
+            admin,
+        )
+        assert old.closure_recorded_at is not None
+
+
+def test_it_refuses_a_reason_longer_than_it_can_keep(tree):
+    message = refused(lambda: move(tree, "RXE", "QF7-SHE", reason="x" * 501), "reason")
+    assert message == "A reason has at most 500 characters; this one has 501."
+    assert not ParentPeriod.objects.exists()
+
+
 def test_a_merger_can_place_the_new_provider_in_another_place(tree):
     new = merge(tree, ["RP5", "RHQ"], place=tree["QF7-SHE"])
     assert new.get_parent().code == "QF7-SHE"

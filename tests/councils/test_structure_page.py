@@ -96,6 +96,10 @@ def test_an_england_admin_sees_the_moves_and_mergers_recorded_newest_first(admin
     assert "Sheffield Teaching Hospitals NHS Foundation Trust (RHQ)" in mergers
     assert "Rotherham Doncaster and South Humber NHS Foundation Trust (RXE)" in mergers
     assert "Sheffield and Rotherham NHS Trust</a> (RX1)" in mergers and "July 2025" in mergers
+    merger_cells = [
+        re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", mergers, re.S)
+    ]
+    assert merger_cells[3:5] == ["Merged", "Ada Eng"], merger_cells
 
 
 def test_the_forms_offer_only_open_organisations_of_the_levels_that_can_change(admin, tree):
