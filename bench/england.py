@@ -1,11 +1,11 @@
 """The England workload of ``make bench``, the same whatever order the benchmarks run in.
 
 The workforce generator's England files (``workforce.synthetic``, seed 1: about 145,000 staff,
-2.5 million staff-month rows over 24 months, establishment, activity, spend and the staff survey
-for the 226 synthetic providers), generated once into ``bench-data/england-seed1/`` and reused
-while the generator is unchanged. :func:`ensure` loads them into an empty database (PostgreSQL
-``COPY``, or batched inserts on SQLite) before any benchmark runs; the importer's own speed is
-measured separately by bench_import, in a database of its own.
+2.5 million staff-month rows over 24 months, establishment, activity, spend, the staff survey
+and placements for the synthetic providers), generated once into ``bench-data/england-seed1/``
+and reused while the generator is unchanged. :func:`ensure` loads them into an empty database
+(PostgreSQL ``COPY``, or batched inserts on SQLite) before any benchmark runs; the importer's own
+speed is measured separately by bench_import, in a database of its own.
 """
 
 from __future__ import annotations
@@ -100,6 +100,9 @@ def load(connection) -> None:
     def as_number(text):
         return Decimal(text) if text != "" else None
 
+    def as_month(text):  # "2024-10" (a quarter's first month) or "2024-10-01"
+        return f"{text}-01" if len(text) == 7 else text
+
     # The importer's own column specs say which field each file column fills and what kind it
     # is; the bench converts by kind without the importer's checks (the synthetic files are
     # valid), so it loads England in minutes and cannot drift from the upload format.
@@ -110,6 +113,8 @@ def load(connection) -> None:
         "int": int,
         "year": int,
         "date": none_if_blank,
+        "month": as_month,
+        "quarter": as_month,
         "flag": _flag,
     }
 
@@ -132,8 +137,9 @@ def load(connection) -> None:
             (provider, staff_id): pk
             for pk, provider, staff_id in Staff.objects.values_list("pk", "provider_id", "staff_id")
         }
-        for code in ("staff_month", "establishment", "activity", "spend", "staff_survey"):
-            load(DATASETS[code], staff_pk)
+        for code in DATASETS:
+            if code != "staff":
+                load(DATASETS[code], staff_pk)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
