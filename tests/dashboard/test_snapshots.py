@@ -5,7 +5,7 @@ the figures a recompute changed."""
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -144,3 +144,28 @@ def test_prune_is_on_the_nightly_schedule():
 
     tasks = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
     assert "dashboard.tasks.prune_snapshots" in tasks
+
+
+def _planner_rows(analyse_first: bool = False) -> float:
+    with connection.cursor() as cursor:
+        if analyse_first:
+            cursor.execute(f"ANALYZE {snapshots.HISTORY}")
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [snapshots.HISTORY]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the planner's statistics are PostgreSQL's"
+)
+def test_a_snapshot_that_changes_much_of_the_history_renews_the_planners_statistics(tree):
+    """On PostgreSQL a recompute that changes more than a tenth of the history (the first fill
+    here) renews the planner's row count of it in its own transaction; a small change does not
+    analyse again."""
+    assert _planner_rows(analyse_first=True) == 0  # as the planner sees the empty history
+    import_and_recompute(tree, "staff Doncaster")
+    versions = MetricValueVersion.objects.count()
+    assert versions > 50 and _planner_rows() == versions
+    assert not snapshots.refresh_statistics(int(0.1 * versions))  # a tenth or less: left alone
+    assert snapshots.refresh_statistics(int(0.1 * versions) + 51)
