@@ -81,12 +81,11 @@ def structure_changes(request, code):
         else:
             messages.success(request, f"{done} {RECOMPUTE_NOTE}")
             return redirect("councils:structure", code=england.code)
-    return org_page(
-        request,
-        "councils/structure.html",
-        england,
-        move_form=forms["move"],
-        merger_form=forms["merger"],
-        moves=selectors.recorded_moves(request.user),
-        mergers=selectors.recorded_mergers(request.user),
-    )
+    context = {
+        "changes": [{"name": change, "form": form} for change, form in forms.items()],
+        "move_form": forms["move"],
+        "merger_form": forms["merger"],
+        "moves": selectors.recorded_moves(request.user),
+        "mergers": selectors.recorded_mergers(request.user),
+    }
+    return org_page(request, "councils/structure.html", england, **context)
