@@ -10,12 +10,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from .forms import add_service_errors
+from .scoping import remember_roots
 from .selectors import breadcrumb, organisation_for
 
 
 def org_context(request, org, **context) -> dict:
     """A page's context about ``org``: the organisation, its breadcrumb for the user, and more."""
-    return {"org": org, "breadcrumb": breadcrumb(request.user, org), **context}
+    crumbs = breadcrumb(request.user, org)
+    remember_roots(request.user, [org, *(ancestor for ancestor, _ in crumbs)])
+    return {"org": org, "breadcrumb": crumbs, **context}
 
 
 def org_page(request, template: str, org, **context):

@@ -133,6 +133,20 @@ def scope_roots(user, action: str = "view") -> list:
     return cache[action]
 
 
+def remember_roots(user, known, action: str = "view") -> None:
+    """Fill :func:`scope_roots`' cache from organisations a page has fetched already (its
+    organisation and the ancestors of its breadcrumb) when they hold every root of ``user``'s
+    scope, so the navigation's "your organisations" costs no query of its own. Otherwise (or
+    for a superuser, whose roots are the tree's) the cache is left to ``scope_roots``."""
+    paths = scope_paths(user, action)
+    cache = user.__dict__.setdefault("_scope_roots", {}) if paths else {}
+    if not paths or paths is ALL or action in cache:
+        return
+    by_path = {organisation.path: organisation for organisation in known}
+    if all(path in by_path for path in paths):
+        cache[action] = [by_path[path] for path in paths]  # paths are in path order
+
+
 def forget_scope(user) -> None:
     """Drop the cached scope (after a role is granted or removed within the same request)."""
     for name in ("_scope_memberships", "_scope_roots"):

@@ -2,7 +2,7 @@
 ``scope_roots``; never a hand-written prefix or a sliced path."""
 
 from councils.models import Membership, Organisation
-from councils.scoping import benchmark_q, forget_scope, scope_roots
+from councils.scoping import benchmark_q, forget_scope, remember_roots, scope_paths, scope_roots
 
 
 def codes(qs):
@@ -82,6 +82,29 @@ def test_scope_roots_of_a_sibling_user_do_not_reach_across(tree, make_user):
 
 def test_scope_roots_of_a_superuser_are_the_root(tree, make_user):
     assert [o.code for o in scope_roots(make_user(is_superuser=True))] == ["ENG"]
+
+
+def test_a_page_that_fetched_the_roots_already_gives_them_to_the_navigation(
+    tree, make_user, django_assert_num_queries
+):
+    user = make_user("viewer", tree["QF7"])
+    scope_paths(user)  # the memberships (one query, as every page makes)
+    page = [tree["ENG"], tree["Y63"], tree["QF7"], tree["QF7-DON"]]  # ancestors and the org
+    with django_assert_num_queries(0):
+        remember_roots(user, page)
+        assert scope_roots(user) == [tree["QF7"]]
+
+
+def test_roots_a_page_did_not_fetch_are_still_read(tree, make_user, django_assert_num_queries):
+    user = make_user("viewer", tree["RP5"])
+    Membership.objects.create(user=user, organisation=tree["RHQ"], role="viewer")
+    remember_roots(user, [tree["ENG"], tree["RP5"]])  # RHQ's is not among them
+    with django_assert_num_queries(1):
+        assert scope_roots(user) == sorted([tree["RP5"], tree["RHQ"]], key=lambda o: o.path)
+    superuser = make_user(is_superuser=True)
+    remember_roots(superuser, [tree["ENG"]])  # the tree's roots: never assumed
+    with django_assert_num_queries(1):
+        assert [o.code for o in scope_roots(superuser)] == ["ENG"]
 
 
 def test_scope_roots_are_cached_until_the_scope_is_forgotten(
