@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -99,14 +99,24 @@ class Heartbeat:
         return False
 
     def renew(self) -> bool:
-        """One renewal; False when the run is no longer held by this attempt."""
+        """One renewal; False when the run is no longer held by this attempt. A beat that finds
+        the run's row locked is skipped (True), not waited for: the run's own transaction locks
+        it to check the lease just before it commits, and that lock keeps the run this
+        attempt's. (Waiting for it, the beat would find the run finished and report a lost
+        lease, as every run longer than a beat did at England scale.)"""
         from .models import RecomputeRun
 
-        return bool(
-            RecomputeRun.objects.filter(
-                pk=self.run_id, attempts=self.attempt, status=RecomputeRun.Status.RUNNING
-            ).update(heartbeat_at=timezone.now())
+        mine = RecomputeRun.objects.filter(
+            pk=self.run_id, attempts=self.attempt, status=RecomputeRun.Status.RUNNING
         )
+        with transaction.atomic():
+            try:
+                held = list(
+                    mine.select_for_update(nowait=True, no_key=True).values_list("pk", flat=True)
+                )
+            except OperationalError:  # the row is locked (PostgreSQL's lock_not_available)
+                return True
+            return bool(held) and bool(mine.update(heartbeat_at=timezone.now()))
 
     def _beat(self):
         try:
