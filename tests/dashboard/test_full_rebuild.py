@@ -8,7 +8,8 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from dashboard import compute, compute_datasets, services
+from councils.models import Organisation
+from dashboard import compute, compute_datasets, compute_months, services
 from dashboard.models import MetricValue, RecomputeRun
 from tests.dashboard.conftest import MARCH, store_snapshot
 
@@ -141,3 +142,28 @@ def test_pages_read_the_old_figures_while_a_full_run_builds_the_new_table(two_mo
     assert run.status == RecomputeRun.Status.SUCCEEDED, run.error
     assert seen == [before]
     assert store_snapshot() != before
+
+
+def test_a_national_file_takes_the_full_rebuild_path_and_writes_the_same_figures(two_months):
+    """An import's run that changed every provider's every month (a national file) rebuilds the
+    store whole (on PostgreSQL the swap); one provider short of that is replaced in place."""
+    services.recompute(run=services.request_recompute(provider_ids=None, months=None))
+    in_place = store_snapshot()
+    months = compute_months.months_with_data()
+    providers = list(Organisation.objects.filter(level="provider").values_list("pk", flat=True))
+    every = dict.fromkeys(providers, months)
+    swaps = 1 if connection.vendor == "postgresql" else 0
+    for provider_months, swapped in ((every, swaps), (dict(list(every.items())[1:]), 0)):
+        with mock.patch.object(
+            compute, "_rebuild_and_swap", wraps=compute._rebuild_and_swap
+        ) as spy:
+            run = services.recompute(
+                run=services.request_recompute(
+                    provider_ids=list(provider_months),
+                    months=months,
+                    provider_months=provider_months,
+                )
+            )
+        assert run.status == RecomputeRun.Status.SUCCEEDED, run.error
+        assert spy.call_count == swapped
+        assert store_snapshot() == in_place
