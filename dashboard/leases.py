@@ -24,6 +24,7 @@ from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a NOWAIT lock that is held
 
 
 class LeaseLost(Exception):
@@ -109,14 +110,14 @@ class Heartbeat:
         mine = RecomputeRun.objects.filter(
             pk=self.run_id, attempts=self.attempt, status=RecomputeRun.Status.RUNNING
         )
-        with transaction.atomic():
-            try:
-                held = list(
-                    mine.select_for_update(nowait=True, no_key=True).values_list("pk", flat=True)
-                )
-            except OperationalError:  # the row is locked (PostgreSQL's lock_not_available)
+        try:
+            with transaction.atomic():
+                held = mine.select_for_update(nowait=True, no_key=True).values_list("pk")
+                return bool(list(held)) and bool(mine.update(heartbeat_at=timezone.now()))
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
                 return True
-            return bool(held) and bool(mine.update(heartbeat_at=timezone.now()))
+            raise  # e.g. the connection was lost: _beat reconnects next time
 
     def _beat(self):
         try:
