@@ -71,6 +71,7 @@ def _incremental(provider_months: dict, label: str, repeats: int = 4) -> tuple[f
                 provider_ids=list(provider_months),
                 months=sorted({m for ms in provider_months.values() for m in ms}),
                 provider_months=provider_months,
+                sources=["activity"],  # as an activity import queues it
             )
         start = time.perf_counter()
         done = services.recompute(run=pending)

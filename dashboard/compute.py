@@ -59,9 +59,9 @@ from django.db import connection
 from ahpportal.months import month_start
 from councils.models import Organisation
 
-from . import compute_suppression, peers
+from . import changes, compute_suppression, peers
 from . import metrics as catalogue
-from .compute_datasets import DATASETS, Dataset, T
+from .compute_datasets import DATASETS, Dataset, T, affected_by
 from .compute_months import _months_cte, range_changes
 from .models import MetricValue
 
@@ -194,18 +194,18 @@ ORDER BY 1, 3, 4, 5, 2"""
 
 
 # ------------------------------------------------------------------------------ suppression
-def suppression_sql(months: list[dt.date] | None, table: str = T["value"]) -> tuple[str, list]:
+def suppression_sql(
+    months: list[dt.date] | None, table: str = T["value"], *, pairs=None
+) -> tuple[str, list]:
     """The primary rule as one UPDATE, over every organisation in ``months`` (None: every
-    month): a figure resting on fewer than 5 people is hidden from anyone without a role at its
-    organisation (PRODUCT.md 3.4), and no other. Figures not resting on people (``people``
-    empty) are never hidden."""
-    month_filter, params = "", []
-    if months is not None:
-        month_filter = f" AND month IN ({_placeholders(months)})"
-        params = list(months)
+    month), or in the (metric, month) ``pairs`` (the temporary table of
+    :func:`dashboard.compute_suppression.where_settled`): a figure resting on fewer than 5 people
+    is hidden from anyone without a role at its organisation (PRODUCT.md 3.4), and no other.
+    Figures not resting on people (``people`` empty) are never hidden."""
+    narrow, params = compute_suppression.where_settled(months, pairs, table)
     sql = (
         f"UPDATE {table} SET suppressed = COALESCE(people < {THRESHOLD}, FALSE) "
-        f"WHERE people IS NOT NULL{month_filter} "
+        f"WHERE people IS NOT NULL{narrow} "
         # only the rows whose flag changes: rewriting every row of the months (PostgreSQL
         # writes a new version of each, and of its index entries) cost 0.5 s on a test tree
         f"AND suppressed <> COALESCE(people < {THRESHOLD}, FALSE)"
@@ -213,16 +213,173 @@ def suppression_sql(months: list[dt.date] | None, table: str = T["value"]) -> tu
     return sql, params
 
 
-def suppress(months: list[dt.date] | None, table: str = T["value"], *, primary: bool = True):
-    """Decide the hidden figures of ``months`` (None: all; a month's figures are decided
-    together, so a run over some months gives what a full run gives for them): the primary rule
-    once (unless the rows were written with it, ``primary=False``), then secondary suppression
-    (:func:`dashboard.compute_suppression.secondary`: wherever a total and its parts hold
-    exactly one hidden figure, one more, in rounds until a round hides nothing). Returns the
-    number of secondary rounds that hid something."""
-    if primary:
-        execute(*suppression_sql(months, table))
-    return compute_suppression.secondary(months, table)
+def suppress(months: list[dt.date] | None, table: str = T["value"], *, pairs=None):
+    """Decide the hidden figures of ``months`` (None: all), or of the (metric, month) ``pairs``
+    only (a pair's figures are decided together, so a run over some gives what a full run gives
+    for them): the primary rule, then secondary suppression (wherever a total and its parts hold
+    exactly one hidden figure, one more, in rounds until a round hides nothing), both decided by
+    :func:`dashboard.compute_suppression.secondary` from the figures' people, which writes only
+    the flags that change. Returns the number of secondary rounds that hid something."""
+    return compute_suppression.secondary(months, table, pairs=pairs)
+
+
+# ------------------------------------------------------------ incremental runs: write what changed
+NEW = "recompute_new"  # temporary: the figures an incremental run computed, before they are merged
+OLD = "recompute_old"  # temporary: the store's figures there, before the merge
+CHANGED = "recompute_changed"  # temporary: what the merge changes
+DATA = (
+    "numerator",
+    "denominator",
+    "value",
+    "people",
+    "providers_reporting",
+    "providers_total",
+)  # a figure's computed fields (its flag is decided afterwards)
+
+
+def _rewritten_sql(org_ids: list[int], months: list[dt.date], alias: str) -> tuple[str, list]:
+    """The figures an incremental run recomputes: the organisations' figures of the months, and
+    their annual figures of the months' survey years."""
+    januaries = sorted({catalogue.annual_month(m.year) for m in months} - set(months))
+    sql = (
+        f"{alias}.organisation_id IN ({_placeholders(org_ids)}) "
+        f"AND ({alias}.month IN ({_placeholders(months)})"
+    )
+    params = [*org_ids, *months]
+    if januaries:
+        codes = sorted(catalogue.ANNUAL_CODES)
+        sql += (
+            f" OR ({alias}.metric IN ({_placeholders(codes)}) "
+            f"AND {alias}.month IN ({_placeholders(januaries)}))"
+        )
+        params += [*codes, *januaries]
+    return sql + ")", params
+
+
+KEY = ("organisation_id", "metric", "profession", "band_group", "month")
+
+
+def _same_key(left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{c} = {right}.{c}" for c in KEY)
+
+
+def _same(left: str, right: str, columns) -> str:
+    """SQL: the columns are equal, empty counting as equal to empty (on SQLite and PostgreSQL)."""
+    return " AND ".join(
+        f"({left}.{c} = {right}.{c} OR ({left}.{c} IS NULL AND {right}.{c} IS NULL))"
+        for c in columns
+    )
+
+
+def merge(
+    org_ids: list[int],
+    months: list[dt.date],
+    computed_at,
+    successors: dict[int, int],
+    datasets: tuple[Dataset, ...] = DATASETS,
+) -> tuple[int, list[tuple[str, dt.date]]]:
+    """An incremental run's write: compute the organisations' figures for the months into a
+    temporary table, then change in the store only what differs (update a figure whose fields
+    changed, insert a new one, delete one no longer computed). Figures that did not change keep
+    their row, id and ``computed_at``: the live table's indexes are written only for the
+    changes, not for every figure of every organisation above the providers.
+
+    Then suppression (:func:`suppress`) is decided again only for the (metric, month) pairs where
+    a figure resting on people changed its people, appeared or went: secondary suppression of a
+    pair depends on nothing but the pair's people and the tree, so the other pairs' flags stand.
+    Returns the figures computed and the pairs whose peer distributions (:mod:`dashboard.peers`)
+    can have changed: those decided again, and those where a provider's figure for all
+    professions and bands changed its value or appeared or went."""
+    store, org = T["value"], T["org"]
+    region, params = _rewritten_sql(org_ids, months, "v")
+    if datasets != DATASETS:  # only these datasets' figures are computed, and compared
+        metrics = sorted({part.metric for dataset in datasets for part in dataset.parts})
+        region = f"{region} AND v.metric IN ({_placeholders(metrics)})"
+        params = [*params, *metrics]
+    with connection.cursor() as cursor:
+        for table in (NEW, OLD):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {NEW} AS SELECT {INSERT_COLUMNS} FROM {store} WHERE 1 = 0"
+        )
+        for dataset in datasets:
+            execute(
+                *figures_sql(
+                    dataset, months, org_ids, computed_at, table=NEW, successors=successors
+                )
+            )
+        # the store's figures there, read once (one scan by the organisation x month index)
+        cursor.execute(
+            f"CREATE TEMP TABLE {OLD} AS SELECT v.id, {', '.join(f'v.{c}' for c in KEY)}, "
+            f"{', '.join(f'v.{c}' for c in DATA)} FROM {store} v WHERE {region}",
+            params,
+        )
+        for table in (NEW, OLD):
+            cursor.execute(f"CREATE INDEX {table}_key ON {table} ({', '.join(KEY)})")
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {table}")
+        cursor.execute(f"SELECT COUNT(*) FROM {NEW}")
+        (rows,) = cursor.fetchone()
+
+        def pairs(same: list[str], where: str) -> set:
+            """Pairs with a figure meeting ``where`` (over ``x``) that is new, gone, or not the
+            same in the ``same`` columns now (``n``) as stored (``o``)."""
+            new_where, old_where = where.replace("x.", "n."), where.replace("x.", "o.")
+            cursor.execute(
+                f"SELECT n.metric, n.month FROM {NEW} n LEFT JOIN {OLD} o "
+                f"ON {_same_key('o', 'n')} WHERE {new_where} "
+                f"AND (o.id IS NULL OR NOT ({_same('n', 'o', same)})) "
+                f"UNION SELECT o.metric, o.month FROM {OLD} o WHERE {old_where} "
+                f"AND NOT EXISTS (SELECT 1 FROM {NEW} n WHERE {_same_key('n', 'o')} "
+                f"AND {new_where})"
+            )
+            return set(cursor.fetchall())
+
+        to_settle = pairs(["people"], "x.people IS NOT NULL")
+        provider_total = (
+            "x.profession = 'all' AND x.band_group = 'all' AND x.organisation_id IN "
+            f"(SELECT id FROM {org} WHERE level = 'provider')"
+        )
+        peer_pairs = to_settle | pairs(["value"], provider_total)
+
+        # the changes, each in a small table (analysed, so the store is read by its primary
+        # key for each change, never scanned): figures whose fields changed, new ones, gone ones
+        cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
+        fields = [c for c in (*KEY, *DATA, "computed_at") if c != "metric"]
+        new_fields = ", ".join(f"n.{c}" for c in fields)
+        old_key = ", ".join(f"o.{c}" if c in KEY else "NULL" for c in fields)
+        cursor.execute(
+            f"CREATE TEMP TABLE {CHANGED} AS SELECT o.id AS old_id, o.metric AS metric, "
+            f"{new_fields} FROM {NEW} n JOIN {OLD} o ON {_same_key('o', 'n')} "
+            f"WHERE NOT ({_same('n', 'o', DATA)}) "
+            f"UNION ALL SELECT NULL, n.metric, {new_fields} FROM {NEW} n "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {OLD} o WHERE {_same_key('o', 'n')}) "
+            f"UNION ALL SELECT o.id, o.metric, {old_key} FROM {OLD} o "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {NEW} n WHERE {_same_key('n', 'o')})"
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {CHANGED}")
+        if changes.recording():
+            cursor.execute(f"SELECT DISTINCT organisation_id, month, metric FROM {CHANGED}")
+            changes.note(cursor.fetchall())
+        assignments = ", ".join(f"{c} = c.{c}" for c in (*DATA, "computed_at"))
+        cursor.execute(  # changed (an id and a new figure)
+            f"UPDATE {store} SET {assignments} FROM {CHANGED} c "
+            f"WHERE {store}.id = c.old_id AND c.computed_at IS NOT NULL"
+        )
+        cursor.execute(  # new (no id)
+            f"INSERT INTO {store} ({INSERT_COLUMNS}) SELECT {INSERT_COLUMNS} FROM {NEW} n "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {OLD} o WHERE {_same_key('o', 'n')})"
+        )
+        cursor.execute(  # gone (an id and no new figure)
+            f"DELETE FROM {store} WHERE id IN (SELECT old_id FROM {CHANGED} "
+            "WHERE old_id IS NOT NULL AND computed_at IS NULL)"
+        )
+        for table in (NEW, OLD, CHANGED):
+            cursor.execute(f"DROP TABLE {table}")
+    if to_settle:
+        suppress(None, pairs=sorted(to_settle))
+    return rows, sorted(peer_pairs)
 
 
 # ---------------------------------------------------------------------- the current structure
@@ -332,6 +489,7 @@ def align_range(in_range: list[dt.date], computed_at) -> tuple[int, set[dt.date]
     written and the months computed in full."""
     added, dropped = range_changes(in_range)
     if dropped:
+        changes.note_inexact()
         MetricValue.objects.filter(month__in=dropped).exclude(
             metric__in=catalogue.ANNUAL_CODES
         ).delete()
@@ -347,12 +505,15 @@ def align_range(in_range: list[dt.date], computed_at) -> tuple[int, set[dt.date]
     return rows, set(added)
 
 
-def compute_by_provider(*, provider_months: dict[int, list[dt.date]], computed_at) -> int:
+def compute_by_provider(
+    *, provider_months: dict[int, list[dt.date]], computed_at, sources=None
+) -> int:
     """Replace the figures each provider's own months can change: the organisations its data is
     in (the provider, or its final successor, and every organisation above), for that
     provider's months (not the union over providers). Months sharing the same organisations are
     computed together, so a national file is a few runs of the seven statements, not one per
-    provider."""
+    provider. ``sources`` (the upload datasets an import changed; None: all) narrows the
+    figures to those computed from them."""
     wanted = {int(pk): {month_start(m) for m in months} for pk, months in provider_months.items()}
     wanted = {pk: months for pk, months in wanted.items() if months}
     if not wanted:
@@ -371,7 +532,11 @@ def compute_by_provider(*, provider_months: dict[int, list[dt.date]], computed_a
     rows = 0
     for orgs, months in sorted(months_of_orgs.items(), key=lambda item: min(item[1])):
         rows += compute(
-            months=months, provider_ids=None, org_ids=sorted(orgs), computed_at=computed_at
+            months=months,
+            provider_ids=None,
+            org_ids=sorted(orgs),
+            computed_at=computed_at,
+            sources=sources,
         )
     return rows
 
@@ -383,12 +548,14 @@ def compute(
     computed_at,
     full: bool = False,
     org_ids: list[int] | None = None,
+    sources=None,
 ) -> int:
     """Replace the stored figures for the providers (None = all) and their ancestors, for the
     months; ``org_ids`` instead names the organisations exactly (their figures are computed from
     all of their providers); ``full`` replaces the whole store. Runs inside the caller's
-    transaction (``services.recompute``, which holds the store's write lock). Returns the rows
-    written."""
+    transaction (``services.recompute``, which holds the store's write lock). ``sources``
+    narrows an incremental run to the figures computed from those upload datasets (the others
+    cannot have changed). Returns the rows written."""
     months = sorted({month_start(m) for m in months})
     if not months or provider_ids == [] or org_ids == []:
         return 0
@@ -398,6 +565,7 @@ def compute(
     if connection.vendor == "postgresql":
         tune_session()
         if full:
+            changes.note_inexact()
             rows = _rebuild_and_swap(months, computed_at)
             peers.refresh(None, stamp)
             return rows
@@ -407,29 +575,29 @@ def compute(
         metric__in=catalogue.ANNUAL_CODES,
         month__in=sorted({catalogue.annual_month(m.year) for m in months} - set(months)),
     )
+    successors = final_successors()
+    if org_ids is None and provider_ids is not None:
+        org_ids = sorted(set(provider_ids) | set(ancestor_ids_of(provider_ids)))
+    if org_ids is not None and not full:
+        # an incremental run: only what changed is written, and suppression and the peer
+        # distributions (every provider of a type shares one) are redone only where it can
+        # have changed them
+        rows, peer_pairs = merge(org_ids, months, computed_at, successors, affected_by(sources))
+        peers.refresh(None, stamp, pairs=peer_pairs)
+        return rows
+    changes.note_inexact()  # every organisation's figures of the months are replaced
     if full:
         MetricValue.objects.all().delete()
-        org_ids = None
-    elif org_ids is not None:
-        MetricValue.objects.filter(organisation_id__in=org_ids, month__in=months).delete()
-        annual.filter(organisation_id__in=org_ids).delete()
-    elif provider_ids is None:
+    else:
         MetricValue.objects.filter(month__in=months).delete()
         annual.delete()
-        org_ids = None
-    else:
-        org_ids = sorted(set(provider_ids) | set(ancestor_ids_of(provider_ids)))
-        MetricValue.objects.filter(organisation_id__in=org_ids, month__in=months).delete()
-        annual.filter(organisation_id__in=org_ids).delete()
     rows = 0
-    successors = final_successors()
     for dataset in DATASETS:
-        rows += execute(*figures_sql(dataset, months, org_ids, computed_at, successors=successors))
+        rows += execute(*figures_sql(dataset, months, None, computed_at, successors=successors))
     # every organisation's figures of these months: hiding one figure can call for hiding
     # another anywhere in the tree, so a month's figures are decided together
     januaries = {catalogue.annual_month(m.year) for m in months}  # the annual figures' months
     suppress(sorted(set(months) | januaries))
-    # the peer distributions of these months: every provider of a type shares one
     peers.refresh(None if full else sorted(set(months) | januaries), stamp)
     return rows
 
@@ -470,7 +638,8 @@ def _rebuild_and_swap(months: list[dt.date], computed_at) -> int:
             )
             cursor.execute(sql, params)
             rows += max(cursor.rowcount, 0)
-        suppress(None, NEXT, primary=False)  # the rows were written with the primary rule
+        with changes.not_recorded():  # a full run's snapshot compares everything
+            suppress(None, NEXT)  # the rows were written with the primary rule
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # each index: one sort
         renames = []
         for i, (name, kind, definition) in enumerate(constraints):

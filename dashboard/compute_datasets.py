@@ -28,6 +28,7 @@ Definitions (PRODUCT.md 3.1):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -432,3 +433,28 @@ def _check_catalogue_is_covered() -> None:
 
 
 _check_catalogue_is_covered()
+
+
+# ------------------------------------------------------------- which datasets an import changes
+def reads(dataset: Dataset) -> frozenset[str]:
+    """The workforce datasets (upload codes: ``staff``, ``activity`` ...) whose rows ``dataset``'s
+    ``base`` reads, found from the tables its SQL names, so it cannot drift from the SQL (the
+    professions are reference data, changed by no upload)."""
+    code_of = {spec.model._meta.db_table: code for code, spec in UPLOADS.items()}
+    tables = set(re.findall(r"\b(workforce_\w+)\b", dataset.base))
+    return frozenset(code_of[t] for t in tables if t in code_of)  # not reference data
+
+
+def affected_by(sources) -> tuple[Dataset, ...]:
+    """The datasets whose figures can change when rows of the upload datasets ``sources``
+    change (None: all): those reading any of them, and every other dataset computing one of
+    their metrics (a metric's rows are replaced together)."""
+    if sources is None:
+        return DATASETS
+    chosen = {d.name for d in DATASETS if reads(d) & set(sources)}
+    while True:
+        metrics = {p.metric for d in DATASETS if d.name in chosen for p in d.parts}
+        more = {d.name for d in DATASETS if {p.metric for p in d.parts} & metrics} - chosen
+        if not more:
+            return tuple(d for d in DATASETS if d.name in chosen)
+        chosen |= more

@@ -39,8 +39,10 @@ from django.db import connection
 
 from councils.models import Organisation
 
+from . import changes
 from .compute_datasets import T
 
+THRESHOLD = 5  # dashboard.suppression.THRESHOLD: the primary rule
 MAX_ROUNDS = 100  # each round hides at least one more figure or ends the loop; far above need
 UPDATE_CHUNK = 500  # ids per UPDATE (placeholders)
 FETCH_CHUNK = 5000
@@ -64,14 +66,16 @@ def parents() -> dict[int, int]:
 
 class _Month:
     """The groups of one metric and month. ``rows`` are (metric, month, people,
-    organisation_id, profession, band_group, id, suppressed), unique on their first six, so
-    sorting rows sorts them by the rule's order. A group without a total never hides anything,
-    so each group is named by its total's row number and its kind, ``4 * total + kind``;
-    ``parts`` holds its parts' row numbers and ``groups_of`` each row's groups."""
+    organisation_id, profession, band_group, id, stored flag), unique on their first six, so
+    sorting rows sorts them by the rule's order; the rounds start from the primary rule
+    (``people`` under :data:`THRESHOLD`), whatever the stored flags say. A group without a
+    total never hides anything, so each group is named by its total's row number and its kind,
+    ``4 * total + kind``; ``parts`` holds its parts' row numbers and ``groups_of`` each row's
+    groups."""
 
     def __init__(self, rows: list[tuple], parent_of: dict[int, int]):
         self.rows = rows
-        self.hidden = bytearray(r[7] for r in rows)
+        self.hidden = bytearray(r[2] < THRESHOLD for r in rows)  # the primary rule
         row_of = {r[3:6]: i for i, r in enumerate(rows)}  # (organisation, profession, band)
         get = row_of.get
         parts: dict[int, list[int]] = defaultdict(list)
@@ -124,21 +128,40 @@ class _Month:
             hidden_now.extend(changed)
 
 
-def _figures(months: list[dt.date] | None, table: str):
+def where_settled(months: list[dt.date] | None, pairs, alias: str) -> tuple[str, list]:
+    """SQL narrowing ``alias``'s figures to those a run settles: the (metric, month) ``pairs``
+    when given, else ``months`` (None: every month). Pairs are written one condition per metric
+    (``metric = ... AND month IN (...)``), which the store's (metric, month) index serves."""
+    if pairs is not None:
+        months_of: dict[str, set] = {}
+        for metric, month in pairs:
+            months_of.setdefault(metric, set()).add(month)
+        if not months_of:
+            return " AND 1 = 0", []
+        parts, params = [], []
+        for metric, of_metric in sorted(months_of.items()):
+            parts.append(
+                f"({alias}.metric = %s AND {alias}.month IN ({', '.join(['%s'] * len(of_metric))}))"
+            )
+            params += [metric, *sorted(of_metric)]
+        return f" AND ({' OR '.join(parts)})", params
+    if months is None:
+        return "", []
+    return f" AND {alias}.month IN ({', '.join(['%s'] * len(months))})", list(months)
+
+
+def _figures(months: list[dt.date] | None, table: str, pairs=None):
     """The figures resting on people, in (metric, month) order, fetched in chunks."""
-    month_filter, params = "", []
-    if months is not None:
-        month_filter = f" AND month IN ({', '.join(['%s'] * len(months))})"
-        params = list(months)
+    narrow, params = where_settled(months, pairs, "v")
     # a server-side cursor on PostgreSQL (unless a pooler in transaction mode rules them out)
     server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
     cursor = connection.chunked_cursor() if server_side else connection.cursor()
     try:
         cursor.execute(
             # month as text and the flag as 0 / 1: no conversion of each row on SQLite
-            "SELECT metric, CAST(month AS TEXT), people, organisation_id, profession, "
-            "band_group, id, CASE WHEN suppressed THEN 1 ELSE 0 END "
-            f"FROM {table} WHERE people IS NOT NULL{month_filter} "
+            "SELECT v.metric, CAST(v.month AS TEXT), v.people, v.organisation_id, v.profession, "
+            "v.band_group, v.id, CASE WHEN v.suppressed THEN 1 ELSE 0 END "
+            f"FROM {table} v WHERE v.people IS NOT NULL{narrow} "
             "ORDER BY 1, 2",
             params,
         )
@@ -148,28 +171,42 @@ def _figures(months: list[dt.date] | None, table: str):
         cursor.close()
 
 
-def secondary(months: list[dt.date] | None, table: str = T["value"]) -> int:
-    """Hide, by the rule above, the figures of ``months`` (None: every month) that would let a
-    hidden one be worked out. Returns the number of rounds that hid something: the most any
-    (metric, month) took, as the months settle side by side (0 when nothing more is hidden)."""
+def secondary(months: list[dt.date] | None, table: str = T["value"], *, pairs=None) -> int:
+    """Decide the hidden figures of ``months`` (None: every month), or of the (metric, month)
+    ``pairs`` only, from their people: the primary rule, then the rounds above. Only the figures
+    whose stored flag is not what they decide are written (hidden, or shown again), and where
+    they are is noted for the snapshot (:mod:`dashboard.changes`). Returns the number of rounds
+    that hid something: the most any (metric, month) took, as they settle side by side (0 when
+    the primary rule leaves nothing to work out)."""
     parent_of = parents()
     to_hide: list[int] = []
+    to_show: list[int] = []
+    places = []
     most_rounds = 0
-    for _, figures in groupby(_figures(months, table), key=itemgetter(0, 1)):
+    collect = changes.recording()
+    for _, figures in groupby(_figures(months, table, pairs), key=itemgetter(0, 1)):
         rows = list(figures)
-        hidden, rounds = _Month(rows, parent_of).settle()
-        to_hide.extend(rows[i][6] for i in hidden)
+        month = _Month(rows, parent_of)
+        _, rounds = month.settle()
+        for row, hidden in zip(rows, month.hidden, strict=True):
+            if hidden != row[7]:
+                (to_hide if hidden else to_show).append(row[6])
+                if collect:
+                    places.append((row[3], row[1], row[0]))
         most_rounds = max(most_rounds, rounds)
     _hide(to_hide, table)
+    _hide(to_show, table, hidden=False)
+    changes.note(places)
     return most_rounds
 
 
 HIDE = "suppression_to_hide"
 
 
-def _hide(ids: list[int], table: str) -> None:
-    """Mark the figures hidden: the ids go into a temporary table and one UPDATE joins it, so
-    a table without an index yet (the full rebuild's) is read once, not once per chunk."""
+def _hide(ids: list[int], table: str, *, hidden: bool = True) -> None:
+    """Set the figures' flag (hidden, or shown): the ids go into a temporary table and one UPDATE
+    joins it, so a table without an index yet (the full rebuild's) is read once, not once per
+    chunk."""
     if not ids:
         return
     with connection.cursor() as cursor:
@@ -180,5 +217,8 @@ def _hide(ids: list[int], table: str) -> None:
             cursor.execute(
                 f"INSERT INTO {HIDE} (id) VALUES " + ", ".join(["(%s)"] * len(chunk)), chunk
             )
-        cursor.execute(f"UPDATE {table} SET suppressed = TRUE WHERE id IN (SELECT id FROM {HIDE})")
+        cursor.execute(
+            f"UPDATE {table} SET suppressed = {'TRUE' if hidden else 'FALSE'} "
+            f"WHERE id IN (SELECT id FROM {HIDE})"
+        )
         cursor.execute(f"DROP TABLE {HIDE}")

@@ -126,6 +126,11 @@ class RecomputeRun(models.Model):
         blank=True,
         help_text="Months the data's month range gained or lost: every organisation's figures",
     )
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Upload datasets whose rows the import changed (staff, activity ...); empty: all",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -23,6 +23,8 @@ import datetime as dt
 import math
 from bisect import bisect_left
 
+from django.db.models import Q
+
 from councils.models import Level
 
 from .models import MetricValue, PeerPosition, PeerStat
@@ -50,9 +52,23 @@ def quarter(value: float, q1: float, median: float, q3: float) -> int:
     return 4
 
 
-def refresh(months: list[dt.date] | None, computed_at) -> int:
-    """Replace the peer stats and positions of ``months`` (None: all) from the store's provider
-    figures (one read, two deletes, two bulk inserts). Returns the stats written."""
+def _of_pairs(pairs) -> Q:
+    """The rows of the (metric, month) pairs, one condition per month."""
+    metrics_of: dict[str, set[str]] = {}
+    for metric, month in pairs:
+        metrics_of.setdefault(str(month)[:10], set()).add(metric)
+    q = Q(pk__in=[])
+    for month, metrics in sorted(metrics_of.items()):
+        q |= Q(month=dt.date.fromisoformat(month), metric__in=sorted(metrics))
+    return q
+
+
+def refresh(months: list[dt.date] | None, computed_at, *, pairs=None) -> int:
+    """Replace the peer stats and positions of ``months`` (None: all), or of the (metric, month)
+    ``pairs`` only, from the store's provider figures (one read, two deletes, two bulk
+    inserts). Returns the stats written."""
+    if pairs is not None and not pairs:
+        return 0
     stats, positions = PeerStat.objects.all(), PeerPosition.objects.all()
     figures = MetricValue.objects.filter(
         organisation__level=Level.PROVIDER,
@@ -64,6 +80,10 @@ def refresh(months: list[dt.date] | None, computed_at) -> int:
     if months is not None:
         stats, positions = stats.filter(month__in=months), positions.filter(month__in=months)
         figures = figures.filter(month__in=months)
+    if pairs is not None:
+        narrow = _of_pairs(pairs)
+        stats, positions = stats.filter(narrow), positions.filter(narrow)
+        figures = figures.filter(narrow)
     stats.delete()
     positions.delete()
     groups: dict[tuple[str, str, dt.date], list[tuple[float, int]]] = {}

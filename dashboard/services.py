@@ -61,6 +61,7 @@ def request_recompute(
     kind: str = RecomputeRun.Kind.INCREMENTAL,
     organisation: Organisation | None = None,
     provider_months: dict[int, list[dt.date]] | None = None,
+    sources: list[str] | None = None,
 ) -> RecomputeRun:
     """Record a pending recompute of ``provider_ids`` (None: all) for ``months`` (None or empty:
     every month with data) and queue it when the current transaction commits.
@@ -68,7 +69,8 @@ def request_recompute(
     ``provider_months`` (an import's) narrows it to each provider's own months. The run also
     records the months the data's month range gained or lost against the store
     (``range_months``): those change every organisation's figures, so pages everywhere say the
-    figures are being recomputed until it is done."""
+    figures are being recomputed until it is done. ``sources`` (an import's dataset) narrows the
+    figures recomputed to those computed from it (``compute_datasets.affected_by``)."""
     ids = None if provider_ids is None else sorted({int(pk) for pk in provider_ids})
     if organisation is None:
         organisation = Organisation.get_first_root_node() if ids is None else _root_of(ids)
@@ -84,6 +86,7 @@ def request_recompute(
             for pk, ms in sorted((provider_months or {}).items())
         },
         range_months=[m.isoformat() for m in sorted(added + dropped)],
+        sources=sorted(set(sources or [])),
         requested_by=requested_by,
     )
     if not _DEFERRED.get():
@@ -307,7 +310,9 @@ def _replace_figures(run: RecomputeRun) -> int:
         months = sorted((requested or allowed) & allowed)
         return rows + compute.compute(months=months, provider_ids=None, computed_at=computed_at)
     by_provider = {pk: [m for m in months if m in allowed] for pk, months in by_provider.items()}
-    return rows + compute.compute_by_provider(provider_months=by_provider, computed_at=computed_at)
+    return rows + compute.compute_by_provider(
+        provider_months=by_provider, computed_at=computed_at, sources=run.sources or None
+    )
 
 
 def _changes_everything(run, by_provider, in_range) -> bool:

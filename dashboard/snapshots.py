@@ -41,7 +41,7 @@ from django.utils.dateparse import parse_datetime
 
 from councils.models import Organisation
 
-from . import compute_months
+from . import changes, compute_months
 from . import metrics as catalogue
 from .models import MetricValue, MetricValueVersion, RecomputeRun, Snapshot
 
@@ -62,18 +62,38 @@ FIGURE = (
 @dataclass(frozen=True)
 class Scope:
     """Where a write can have changed figures: a union of rectangles (organisation ids or None
-    for every organisation) x (months, or None for every month). No rectangles: nothing."""
+    for every organisation) x (months, or None for every month), optionally x (metrics). No
+    rectangles: nothing."""
 
-    rectangles: tuple[tuple[tuple[int, ...] | None, tuple[dt.date, ...] | None], ...]
+    rectangles: tuple[tuple, ...]
 
     @classmethod
     def everything(cls) -> Scope:
         return cls(((None, None),))
 
+    @classmethod
+    def of_changes(cls, where: set[tuple[int, str, str]]) -> Scope:
+        """The figures at these (organisation id, month, metric), one rectangle per month (its
+        organisations x its metrics: a superset, which is safe)."""
+        by_month: dict[str, tuple[set[int], set[str]]] = {}
+        for org, month, metric in where:
+            orgs, metrics = by_month.setdefault(month, (set(), set()))
+            orgs.add(org)
+            metrics.add(metric)
+        return cls(
+            tuple(
+                (tuple(sorted(orgs)), (dt.date.fromisoformat(month),), tuple(sorted(metrics)))
+                for month, (orgs, metrics) in sorted(by_month.items())
+            )
+        )
+
     def sql(self, alias: str) -> tuple[str, list]:
         parts, params = [], []
-        for orgs, months in self.rectangles:
+        for orgs, months, *metrics in self.rectangles:
             where = []
+            if metrics and metrics[0] is not None:
+                where.append(f"{alias}.metric IN ({', '.join(['%s'] * len(metrics[0]))})")
+                params += list(metrics[0])
             if orgs is not None:
                 where.append(f"{alias}.organisation_id IN ({', '.join(['%s'] * len(orgs))})")
                 params += list(orgs)
@@ -187,8 +207,17 @@ def record(run: RecomputeRun, write: Callable[[], int]) -> int:
     """Do a recompute's ``write`` (which returns the rows written) and commit its snapshot, in
     the caller's transaction: the one call the recompute makes."""
     added, dropped = compute_months.range_changes(compute_months.months_with_data())
-    rows = write()
-    commit(run=run, scope=scope_of(run, added + dropped))
+    with changes.recorded() as changed:
+        rows = write()
+    if run.kind != RecomputeRun.Kind.FULL and changed.exact:
+        # the write noted every figure it changed (an incremental run's merge and the flags
+        # suppression changed): compare only there
+        scope = Scope.of_changes(changed.where)
+    else:
+        scope = scope_of(run, added + dropped)
+        if changed.where and scope != Scope.everything():
+            scope = Scope(scope.rectangles + Scope.of_changes(changed.where).rectangles)
+    commit(run=run, scope=scope)
     return rows
 
 

@@ -69,6 +69,7 @@ def _touched(spec: Dataset, ctx: Context, outcome: Outcome) -> dict:
     codes = {pk: code for code, pk in ctx.providers.items()}
     months = sorted({m for ms in by_provider.values() for m in ms})
     return {
+        "dataset": spec.code,
         "provider_ids": sorted(by_provider),
         "provider_codes": sorted(codes.get(pk, str(pk)) for pk in by_provider),
         "months": [m.isoformat() for m in months],
@@ -92,4 +93,5 @@ def _request_recompute(touched: dict, user):
             if months
         },
         requested_by=user if user is not None and user.is_authenticated else None,
+        sources=[touched["dataset"]] if touched.get("dataset") else None,
     )

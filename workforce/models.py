@@ -185,7 +185,11 @@ class StaffMonth(ProviderRecord):
         constraints = [
             models.UniqueConstraint(fields=["staff", "month"], name="staff_month_key"),
         ]
-        indexes = [models.Index(fields=["provider", "month"])]
+        indexes = [
+            models.Index(fields=["provider", "month"]),
+            # the recompute's month range (MIN / MAX) and its one-month statements
+            models.Index(fields=["month"], name="staff_month_month"),
+        ]
 
     def __str__(self):
         return f"{self.staff_id} {self.month:%Y-%m}"
@@ -203,7 +207,11 @@ class Establishment(ProviderRecord):
                 fields=["provider", "profession", "band", "month"], name="establishment_key"
             ),
         ]
-        indexes = [models.Index(fields=["provider", "month"])]
+        indexes = [
+            models.Index(fields=["provider", "month"]),
+            # the recompute's month range (MIN / MAX) and its one-month statements
+            models.Index(fields=["month"], name="establishment_month"),
+        ]
 
     def __str__(self):
         return f"{self.provider_id} {self.profession_id} band {self.band} {self.month:%Y-%m}"

@@ -53,6 +53,7 @@ def test_confirming_queues_the_import_and_the_page_refreshes_until_it_is_done(
     assert run.status == ImportRun.Status.COMMITTED
     assert (run.rows_validated, run.rows_written) == (2, 2)
     assert run.recompute is not None and run.recompute.status == "succeeded"
+    assert run.recompute.sources == ["spend"]  # it recomputes only the figures from spend
     page = _page(manager, run)
     assert REFRESH not in page
     assert "Rows checked: 2 of 2" in page
