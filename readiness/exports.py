@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from workforce.csv_safety import safe_row, stream_safe_csv
 
 from . import selectors
-from .models import Cycle
+from .models import Cycle, Status
 
 CYCLE_HEADER = [
     "Organisation code",
@@ -43,28 +43,63 @@ ACTION_HEADER = [
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
 
 
-def _cycle_row(answer):
-    sub = answer.submission
-    return [
-        sub.organisation.code,
-        sub.organisation.name,
-        sub.get_status_display(),
-        answer.question.group,
-        answer.question.number,
-        answer.question.text,
-        answer.profession.name if answer.profession_id else "",
-        answer.yes_no,
-        "" if answer.not_applicable else answer.response,
-        answer.next_steps,
-        "Not applicable" if answer.not_applicable else "",
-    ]
+# The columns of an answer's row, in CYCLE_HEADER's order, then the question's title (for the
+# sheet of a per-profession section).
+_CYCLE_COLUMNS = (
+    "submission__organisation__code",
+    "submission__organisation__name",
+    "submission__status",
+    "question__group",
+    "question__number",
+    "question__text",
+    "profession__name",
+    "yes_no",
+    "response",
+    "next_steps",
+    "not_applicable",
+    "question__title",
+)
+_STATUS_LABELS = dict(Status.choices)
+
+
+def _cycle_rows(cycle: Cycle):
+    """``(question group, number, title), row`` for each answer of the cycle, in the order of
+    :func:`selectors.export_rows`; plain values, no model instances (about 3 times lighter)."""
+    values = selectors.export_rows(cycle).values_list(*_CYCLE_COLUMNS)
+    for (
+        code,
+        name,
+        status,
+        group,
+        number,
+        text,
+        profession,
+        yes_no,
+        response,
+        next_steps,
+        not_applicable,
+        title,
+    ) in values.iterator(chunk_size=1000):
+        yield (
+            (group, number, title),
+            [
+                code,
+                name,
+                _STATUS_LABELS.get(status, status),
+                group,
+                number,
+                text,
+                profession or "",
+                yes_no,
+                "" if not_applicable else response,
+                next_steps,
+                "Not applicable" if not_applicable else "",
+            ],
+        )
 
 
 def cycle_csv(cycle: Cycle):
-    return stream_safe_csv(
-        (_cycle_row(a) for a in selectors.export_rows(cycle).iterator(chunk_size=1000)),
-        header=CYCLE_HEADER,
-    )
+    return stream_safe_csv((row for _question, row in _cycle_rows(cycle)), header=CYCLE_HEADER)
 
 
 def _sheet_title(title: str, used: set) -> str:
@@ -120,13 +155,12 @@ def cycle_xlsx(cycle: Cycle) -> bytes:
     sheets = {}
     used = {"Summary"}
     per_profession = cycle.section.per_profession
-    for answer in selectors.export_rows(cycle).iterator(chunk_size=1000):
-        q = answer.question
-        key = f"Q{q.number} {q.title}" if per_profession else (q.group or cycle.section.title)
+    for (group, number, title), row in _cycle_rows(cycle):
+        key = f"Q{number} {title}" if per_profession else (group or cycle.section.title)
         ws = sheets.get(key)
         if ws is None:
             ws = sheets[key] = _sheet(wb, _sheet_title(key, used), CYCLE_HEADER)
-        ws.append(safe_row(_cycle_row(answer)))
+        ws.append(safe_row(row))
     return _save(wb)
 
 
