@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from readiness import services
-from readiness.exports import ACTION_HEADER, CYCLE_HEADER, table_xlsx
+from readiness.exports import ACTION_HEADER, CYCLE_HEADER, _sheet_title, table_xlsx
 from readiness.models import Answer
 from tests.readiness.conftest import answer_all, client_of
 
@@ -117,6 +117,20 @@ def test_answers_stay_text_whatever_they_look_like(employer_cycle, tree, people)
     assert all(cell.hyperlink is None for cell in found.values())
 
 
+def test_an_answer_with_a_control_character_still_exports(employer_cycle, tree, people):
+    # Word puts a vertical tab where a line breaks; XML cannot hold it, so it is written the way
+    # Excel reads back as the character (_x000B_).
+    sub = employer_cycle.submissions.get(organisation=tree["RP5"])
+    Answer.objects.filter(submission=sub, question__number="1").update(response="one\x0btwo")
+    wb = _workbook(
+        client_of(people["chair"]).get(
+            reverse("readiness:cycle_export", args=[employer_cycle.pk, "xlsx"])
+        )
+    )
+    responses = {row[8] for row in wb["Strategy"].iter_rows(min_row=2, values_only=True)}
+    assert "one_x000B_two" in responses
+
+
 def test_state_of_readiness_has_a_sheet_per_question_with_every_profession(
     sor_section, open_cycle, tree, people
 ):
@@ -164,3 +178,17 @@ def test_a_table_workbook_writes_numbers_as_numbers_and_blanks_as_empty_cells():
     sheet = wb.active
     _assert_laid_out(sheet, ["Name", "Count", "Note"])
     assert [cell.value for cell in sheet[2]] == ["A", 3, None]
+
+
+def test_sheet_names_are_ones_excel_accepts():
+    used = set()
+    assert _sheet_title("Strategy", used) == "Strategy"
+    assert _sheet_title("strategy", used) == "strategy 2"  # Excel ignores case
+    assert (
+        _sheet_title("Section 1: Regional/system [draft]?", used)
+        == "Section 1  Regional system  dra"
+    )
+    assert _sheet_title("'Quoted'", used) == "Quoted"
+    assert _sheet_title("***", used) == "Sheet"
+    long = _sheet_title("\N{GRINNING FACE}" * 20, used)  # 2 UTF-16 units each
+    assert len(long.encode("utf-16-le")) <= 62 and long == "\N{GRINNING FACE}" * 15
