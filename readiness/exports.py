@@ -182,16 +182,11 @@ def cycle_xlsx(cycle: Cycle) -> bytes:
     summary = book.sheet(
         "Summary", ["Organisation code", "Organisation", "Status", "Answered", "Questions"]
     )
-    for sub in selectors.progress(cycle):
-        summary.append(
-            [
-                sub.organisation.code,
-                sub.organisation.name,
-                sub.get_status_display(),
-                sub.answered,
-                sub.total,
-            ]
-        )
+    progress = selectors.progress(cycle).values_list(
+        "organisation__code", "organisation__name", "status", "answered", "total"
+    )
+    for code, name, status, answered, total in progress:
+        summary.append([code, name, _STATUS_LABELS.get(status, status), answered, total])
     sheets = {}
     per_profession = cycle.section.per_profession
     for (group, number, title), row in _cycle_rows(cycle):
