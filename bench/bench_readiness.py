@@ -120,6 +120,10 @@ def main() -> None:
                     "action plan CSV",
                     reverse("readiness:action_plan_export", args=["ENG", "csv"]),
                 ),
+                (
+                    "action plan XLSX",
+                    reverse("readiness:action_plan_export", args=["ENG", "xlsx"]),
+                ),
             ]
             print(f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  status")
             with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
