@@ -121,6 +121,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long the dashboard pages' computed figures are kept (dashboard/page_cache.py): a recompute
+# makes them unreachable at once (the key holds the store's version); this only frees memory.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=24 * 3600)
 
 AUTH_USER_MODEL = "councils.User"
 AUTHENTICATION_BACKENDS = [

@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from councils.models import Organisation
 
 from .. import metrics as catalogue
+from .. import page_cache
+from ..series import window
+from ..suppression import view_of
 from .common import (
     Filters,
     MetricRow,
     _metric_rows,
     _targets,
     available_months,
+    change_points_for,
     month_reason,
     page_data,
     resolve_month,
@@ -50,18 +54,35 @@ class Scorecard:
 def scorecard_for(
     user, org: Organisation, filters: Filters, months: list[dt.date] | None = None
 ) -> Scorecard:
-    """The four domains for ``org`` at ``filters.month`` (default the latest month)."""
+    """The four domains for ``org`` at ``filters.month`` (default the latest month). The rows
+    are cached until the next recompute, for the viewer's suppression view, the targets and
+    the change points as they stand (:mod:`dashboard.page_cache`)."""
     if months is None:
         months = available_months(org)
     month = resolve_month(filters, months)
     targets = _targets(org)
-    rows = _metric_rows(
-        user=user,
-        org=org,
-        metric_list=list(catalogue.SCORECARD),
-        filters=filters,
-        month=month,
-        targets=targets,
+    metric_list = list(catalogue.SCORECARD)
+    breaks = change_points_for(org, [m.code for m in metric_list], window(month)) if month else {}
+    rows = page_cache.cached(
+        "scorecard",
+        (
+            org.pk,
+            filters.profession,
+            filters.band_group,
+            month,
+            view_of(user, [org]),
+            page_cache.targets_part(targets),
+            page_cache.change_points_part(breaks),
+        ),
+        lambda: _metric_rows(
+            user=user,
+            org=org,
+            metric_list=metric_list,
+            filters=filters,
+            month=month,
+            targets=targets,
+            breaks=breaks,
+        ),
     )
     by_code = {row.metric.code: row for row in rows}
     domains = [
