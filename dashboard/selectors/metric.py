@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
@@ -130,25 +131,14 @@ def metric_detail_for(
     may open and the freshness note are worked out on every request."""
     if months is None:
         months = available_months(org)
-    month = resolve_month(filters, months)
-    targets = _targets(org)
-    # Organisations on the page: children (drill-down), siblings and England (benchmarks).
-    others = list(Organisation.objects.filter(benchmark_q(org)).order_by("name"))
-    breaks = change_points_for(org, [metric.code], window(month)) if month else {}
+    return _detail(user, org, metric, filters, months, _inputs(user, org, metric, filters, months))
+
+
+def _detail(user, org, metric, filters, months, inputs) -> MetricDetail:
+    month, targets, others, breaks, parts = inputs
     detail = page_cache.cached(
         "metric",
-        (
-            org.pk,
-            org.display_name,
-            metric.code,
-            filters.profession,
-            filters.band_group,
-            month,
-            tuple((o.pk, o.code, o.name) for o in others),
-            view_of(user, [org, *others]),
-            page_cache.targets_part(targets),
-            page_cache.change_points_part(breaks),
-        ),
+        parts,
         lambda: _metric_detail(user, org, metric, filters, month, targets, others, breaks),
     )
     by_pk = {o.pk: o for o in others}
@@ -158,6 +148,55 @@ def metric_detail_for(
     detail.org, detail.months = org, months
     detail.freshness = freshness_note(org, detail.row.computed_at)
     return detail
+
+
+def _inputs(user, org: Organisation, metric: Metric, filters: Filters, months: list[dt.date]):
+    """What the metric page is computed from besides the store, read on every request (the
+    month, targets, the organisations on the page and the change points), and the cache
+    key's parts."""
+    month = resolve_month(filters, months)
+    targets = _targets(org)
+    # Organisations on the page: children (drill-down), siblings and England (benchmarks).
+    others = list(Organisation.objects.filter(benchmark_q(org)).order_by("name"))
+    breaks = change_points_for(org, [metric.code], window(month)) if month else {}
+    parts = (
+        org.pk,
+        org.display_name,
+        metric.code,
+        filters.profession,
+        filters.band_group,
+        month,
+        tuple((o.pk, o.code, o.name) for o in others),
+        view_of(user, [org, *others]),
+        page_cache.targets_part(targets),
+        page_cache.change_points_part(breaks),
+    )
+    return month, targets, others, breaks, parts
+
+
+def metric_figures(
+    user,
+    org: Organisation,
+    metric: Metric,
+    filters: Filters,
+    months: list[dt.date],
+    *,
+    render: Callable[[MetricDetail], str],
+    variant: tuple,
+) -> tuple[str, str]:
+    """The metric page's figures as ``render(detail)`` writes them, cached like the detail and
+    by ``variant`` (whatever else ``render`` reads) and the organisations on the page the viewer
+    may open (its links); with the freshness note, worked out on every request."""
+    inputs = _inputs(user, org, metric, filters, months)
+    *_, others, _, parts = inputs
+    opens = tuple(o.pk for o in others if covers(user, "view", o))
+
+    def compute():
+        detail = _detail(user, org, metric, filters, months, inputs)
+        return detail.row.computed_at, render(detail)
+
+    computed_at, html = page_cache.cached("metric-figures", (*parts, opens, variant), compute)
+    return freshness_note(org, computed_at), html
 
 
 def _metric_detail(
