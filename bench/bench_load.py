@@ -32,7 +32,9 @@ What runs:
 Figures per level: requests per second (requests finished / seconds from the first request to
 the last answer), p50 and p95 latency (ms, from sending the request to the last byte of the
 answer) over all pages, and errors: any answer other than 200, or no answer. Targets at 50
-users: p95 <= 300 ms and >= 150 requests/s, with no error. Each page's p95 is printed too.
+users: p95 <= 300 ms and >= 150 requests/s, with no error. Each page's p50 and p95 are printed
+too, beside its time in the worker (gunicorn's access log: the request's cost to the server,
+without the wait for a free worker; the warm-up round's requests included).
 
 The load generator is the standard library's ``http.client`` in threads. A load tool made for
 the job was considered: locust brings gevent, Flask, pyzmq and a web UI; wrk and oha are
@@ -171,7 +173,8 @@ def _wait_until_up(port: int, process: subprocess.Popen, deadline: float) -> Non
 
 @contextmanager
 def production_server():
-    """``make serve``'s server on a free loopback port; yields the port. Always stopped, and
+    """``make serve``'s server on a free loopback port; yields the port and its log (the access
+    log says how long each request took in the worker). Always stopped, and
     its temporary static files removed, however the block ends."""
     python = sys.executable
     workdir = tempfile.mkdtemp(prefix="ahp-bench-load-")
@@ -202,7 +205,7 @@ def production_server():
         )
         _wait_until_up(port, process, time.monotonic() + 60)
         print(f"gunicorn ({WORKERS} workers, DEBUG off) on {HOST}:{port}, pid {process.pid}")
-        yield port
+        yield port, Path(workdir, "gunicorn.log")
     finally:
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -340,7 +343,24 @@ def run_level(port: int, users: list[BenchUser], seconds: float) -> Level:
     return Level(len(users), max(window["end"] - began, 1e-9), latencies, errors)
 
 
-def report(level: Level) -> None:
+ACCESS_LINE = re.compile(r'"GET (\S+) HTTP/1\.[01]" \d+ \S+ (\d+)ms')
+
+
+def server_times(log: Path, offset: int, users: list[BenchUser]) -> dict[str, list[float]]:
+    """Each page's time in the worker (ms, from gunicorn's access log written since ``offset``):
+    what a request costs the server, without the wait for a free worker."""
+    label_of = {url: label for user in users for label, url in user.urls}
+    with open(log, "rb") as file:
+        file.seek(offset)
+        text = file.read().decode(errors="replace")
+    times: dict[str, list[float]] = {}
+    for path, ms in ACCESS_LINE.findall(text):
+        if path in label_of:
+            times.setdefault(label_of[path], []).append(float(ms))
+    return times
+
+
+def report(level: Level, in_worker: dict[str, list[float]]) -> None:
     total = level.all_latencies
     print(
         f"{level.users} users, {level.seconds:.1f} s: {level.requests:,} requests, "
@@ -349,10 +369,13 @@ def report(level: Level) -> None:
     )
     for label, times in level.latencies.items():
         times = sorted(times)
+        served = sorted(in_worker.get(label, []))
         print(
             f"    {label:<12} {len(times):>6} requests  p50 "
             f"{statistics.median(times) if times else 0:6.0f} ms  p95 "
-            f"{percentile(times, 0.95):6.0f} ms"
+            f"{percentile(times, 0.95):6.0f} ms   in the worker: p50 "
+            f"{statistics.median(served) if served else 0:5.0f} ms  p95 "
+            f"{percentile(served, 0.95):5.0f} ms"
         )
     if level.errors:
         kinds: dict[str, int] = {}
@@ -376,7 +399,7 @@ def main() -> list[tuple]:
         f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     rows = []
-    with production_server() as port:
+    with production_server() as (port, log):
         signing_in = [threading.Thread(target=sign_in, args=(port, u)) for u in users]
         started = time.perf_counter()
         for thread in signing_in:
@@ -388,8 +411,10 @@ def main() -> list[tuple]:
             raise RuntimeError(f"{len(missing)} bench users could not sign in: {missing[:3]}")
         print(f"{len(users)} users signed in in {time.perf_counter() - started:.1f} s")
         for count in LEVELS:
+            offset = log.stat().st_size
             level = run_level(port, users[:count], SECONDS)
-            report(level)
+            time.sleep(0.5)  # the last access lines
+            report(level, server_times(log, offset, users[:count]))
             p95 = percentile(level.all_latencies, 0.95)
             target = count == max(LEVELS)
             rows.append(
