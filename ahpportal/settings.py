@@ -121,6 +121,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long the dashboard pages' computed figures are kept (dashboard/page_cache.py): a recompute
+# makes them unreachable at once (the key holds the store's version); this only frees memory.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=24 * 3600)
 
 AUTH_USER_MODEL = "councils.User"
 AUTHENTICATION_BACKENDS = [
@@ -158,7 +161,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here and whitenoise serves from here (DJANGO_STATIC_ROOT: e.g. a temporary
+# directory for the load bench's server, so the checkout gets no staticfiles/).
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

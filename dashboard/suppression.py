@@ -31,6 +31,14 @@ def holds_role_at(user, owner) -> bool:
     return any(path == owner.path for _, path in scope_memberships(user))
 
 
+def view_of(user, organisations) -> tuple[int, ...]:
+    """``user``'s suppression view of a page showing the figures of ``organisations``: the
+    sorted ids of those where they hold a role, which decides every suppressed figure they may
+    see there. Viewers with the same view see the same figures (the dashboard's page cache is
+    keyed by it, :mod:`dashboard.page_cache`)."""
+    return tuple(sorted({org.pk for org in organisations if holds_role_at(user, org)}))
+
+
 def is_suppressed(*, suppressed: bool, owner, user) -> bool:
     """THE rule: whether ``user`` must not see a figure of ``owner`` that the recompute marked
     ``suppressed`` (fewer than 5 people, or hidden so that such a figure cannot be derived)."""

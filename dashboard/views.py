@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -262,7 +263,17 @@ def _filtered_page(request, template: str, org, form, filters, **context):
 @require_GET
 def scorecard(request, code):
     org, months, form, filters = _page_filters(request, code)
-    card = selectors.scorecard_for(request.user, org, filters, months)
+    query = _query(filters)
+    card, tables = selectors.scorecard_tables(
+        request.user,
+        org,
+        filters,
+        months,
+        render=lambda card: render_to_string(
+            "dashboard/_scorecard_table.html", {"card": card, "links": True, "query": query}
+        ),
+        variant=(query,),
+    )
     children = list(org_selectors.children_of(org).order_by("name"))
     return _filtered_page(
         request,
@@ -271,6 +282,7 @@ def scorecard(request, code):
         form,
         filters,
         card=card,
+        tables=tables,
         children=children,
         profession_name=_profession_name(form, filters),
     )
@@ -307,16 +319,37 @@ def _supply(request, code):
 @login_required
 @require_GET
 def metric(request, code, metric):
-    org, form, filters, detail = _metric_detail(request, code, metric)
+    org, months, form, filters = _page_filters(request, code)
+    definition = _metric(metric)
+    query, profession_name = _query(filters), _profession_name(form, filters)
+    can_record = covers(request.user, "chair", org)
+    freshness, figures = selectors.metric_figures(
+        request.user,
+        org,
+        definition,
+        filters,
+        months,
+        render=lambda detail: render_to_string(
+            "dashboard/_metric_figures.html",
+            {
+                "org": org,
+                "detail": detail,
+                "query": query,
+                "can_record_change_points": can_record,
+                "profession_name": profession_name,
+            },
+        ),
+        variant=(query, can_record, profession_name),
+    )
     return _filtered_page(
         request,
         "dashboard/metric.html",
         org,
         form,
         filters,
-        detail=detail,
-        can_record_change_points=covers(request.user, "chair", org),
-        profession_name=_profession_name(form, filters),
+        metric=definition,
+        freshness=freshness,
+        figures=figures,
     )
 
 

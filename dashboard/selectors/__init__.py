@@ -27,8 +27,8 @@ from .common import (
     resolve_month,
 )
 from .diversity import Diversity, diversity_for
-from .metric import MetricDetail, metric_detail_for
-from .scorecard import Scorecard, scorecard_for
+from .metric import MetricDetail, metric_detail_for, metric_figures
+from .scorecard import Scorecard, scorecard_for, scorecard_tables
 from .supply import Supply, supply_for
 
 __all__ = [
@@ -45,8 +45,10 @@ __all__ = [
     "exception_charts",
     "freshness_note",
     "metric_detail_for",
+    "metric_figures",
     "resolve_month",
     "scorecard_for",
+    "scorecard_tables",
     "supply_for",
     "window",
 ]

@@ -16,7 +16,7 @@ from django.utils.timesince import timesince
 
 from councils.models import Organisation
 
-from .. import charts, spc
+from .. import charts, page_cache, spc
 from .. import metrics as catalogue
 from .. import targets as targets_module
 from ..compute_datasets import SUBMITTED_METRICS
@@ -113,10 +113,15 @@ class Months(list):
 
 
 def available_months(org: Organisation) -> Months:
-    """Months that have monthly figures for ``org``, latest first (one query), opening on the
-    latest month for which most of the providers below have submitted monthly data (staff
-    months, establishment, activity or spend): staff-record figures exist for every month, so
-    the latest month is often one where nothing else has arrived yet."""
+    """Months that have monthly figures for ``org``, latest first (one query, cached until the
+    next recompute: :mod:`dashboard.page_cache`), opening on the latest month for which most of
+    the providers below have submitted monthly data (staff months, establishment, activity or
+    spend): staff-record figures exist for every month, so the latest month is often one where
+    nothing else has arrived yet."""
+    return page_cache.cached("months", (org.pk,), lambda: _available_months(org))
+
+
+def _available_months(org: Organisation) -> Months:
     rows = (
         MetricValue.objects.filter(organisation=org, profession=ALL_PROFESSIONS, band_group="all")
         .exclude(metric__in=catalogue.ANNUAL_CODES)  # a survey year's January is not a month
@@ -361,9 +366,11 @@ def _metric_rows(
     month: dt.date | None,
     targets: dict[str, EffectiveTarget],
     chart_prefix: str = "trend",
+    breaks: dict | None = None,
 ) -> list[MetricRow]:
     """Rows for ``metric_list``: latest value, target, status, SPC verdicts and a sparkline.
-    One query for all of them."""
+    One query for all of them, and one for the change points unless ``breaks`` gives them
+    (:func:`change_points_for` over the month's window)."""
     rows = [MetricRow(metric=m, applicable=not not_applicable(m, filters)) for m in metric_list]
     for row in rows:
         row.note = not_applicable(row.metric, filters)
@@ -391,7 +398,8 @@ def _metric_rows(
         by_key[(mv.metric, mv.month)] = mv
         if mv.metric in years:
             years[mv.metric].append(mv.month)
-    breaks = change_points_for(org, wanted, months)
+    if breaks is None:
+        breaks = change_points_for(org, wanted, months)
     own = holds_role_at(user, org)
     for row in rows:
         if not row.applicable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
@@ -10,10 +11,11 @@ from django.utils.safestring import SafeString
 from councils.models import Organisation
 from councils.scoping import benchmark_q, covers
 
-from .. import charts, metric_versions
+from .. import charts, metric_versions, page_cache
 from ..metrics import Metric
 from ..models import MetricValue
-from ..suppression import Shown, shown
+from ..series import window
+from ..suppression import Shown, shown, view_of
 from .common import (
     Figure,
     Filters,
@@ -21,6 +23,7 @@ from .common import (
     _metric_rows,
     _targets,
     available_months,
+    change_points_for,
     completeness,
     display,
     figures,
@@ -121,10 +124,92 @@ def _rank(rows: list[PeerRow], direction: str) -> None:
 def metric_detail_for(
     user, org: Organisation, metric: Metric, filters: Filters, months: list[dt.date] | None = None
 ) -> MetricDetail:
+    """The metric page of ``metric`` for ``org``. Its computed part is cached until the next
+    recompute (:mod:`dashboard.page_cache`), keyed by the organisations on the page (children,
+    siblings and England, with their codes and names), the viewer's suppression view of them,
+    the targets and the change points as they stand; which of those organisations the viewer
+    may open and the freshness note are worked out on every request."""
     if months is None:
         months = available_months(org)
+    return _detail(user, org, metric, filters, months, _inputs(user, org, metric, filters, months))
+
+
+def _detail(user, org, metric, filters, months, inputs) -> MetricDetail:
+    month, targets, others, breaks, parts = inputs
+    detail = page_cache.cached(
+        "metric",
+        parts,
+        lambda: _metric_detail(user, org, metric, filters, month, targets, others, breaks),
+    )
+    by_pk = {o.pk: o for o in others}
+    for peer in [*detail.children, *detail.siblings, *([detail.england] if detail.england else [])]:
+        peer.org = by_pk[peer.org.pk]
+        peer.can_open = covers(user, "view", peer.org)
+    detail.org, detail.months = org, months
+    detail.freshness = freshness_note(org, detail.row.computed_at)
+    return detail
+
+
+def _inputs(user, org: Organisation, metric: Metric, filters: Filters, months: list[dt.date]):
+    """What the metric page is computed from besides the store, read on every request (the
+    month, targets, the organisations on the page and the change points), and the cache
+    key's parts."""
     month = resolve_month(filters, months)
     targets = _targets(org)
+    # Organisations on the page: children (drill-down), siblings and England (benchmarks).
+    others = list(Organisation.objects.filter(benchmark_q(org)).order_by("name"))
+    breaks = change_points_for(org, [metric.code], window(month)) if month else {}
+    parts = (
+        org.pk,
+        org.display_name,
+        metric.code,
+        filters.profession,
+        filters.band_group,
+        month,
+        tuple((o.pk, o.code, o.name) for o in others),
+        view_of(user, [org, *others]),
+        page_cache.targets_part(targets),
+        page_cache.change_points_part(breaks),
+    )
+    return month, targets, others, breaks, parts
+
+
+def metric_figures(
+    user,
+    org: Organisation,
+    metric: Metric,
+    filters: Filters,
+    months: list[dt.date],
+    *,
+    render: Callable[[MetricDetail], str],
+    variant: tuple,
+) -> tuple[str, str]:
+    """The metric page's figures as ``render(detail)`` writes them, cached like the detail and
+    by ``variant`` (whatever else ``render`` reads) and the organisations on the page the viewer
+    may open (its links); with the freshness note, worked out on every request."""
+    inputs = _inputs(user, org, metric, filters, months)
+    *_, others, _, parts = inputs
+    opens = tuple(o.pk for o in others if covers(user, "view", o))
+
+    def compute():
+        detail = _detail(user, org, metric, filters, months, inputs)
+        return detail.row.computed_at, render(detail)
+
+    computed_at, html = page_cache.cached("metric-figures", (*parts, opens, variant), compute)
+    return freshness_note(org, computed_at), html
+
+
+def _metric_detail(
+    user,
+    org: Organisation,
+    metric: Metric,
+    filters: Filters,
+    month: dt.date | None,
+    targets: dict,
+    others: list[Organisation],
+    breaks: dict,
+) -> MetricDetail:
+    """What :func:`metric_detail_for` caches (its ``freshness`` left empty)."""
     (row,) = _metric_rows(
         user=user,
         org=org,
@@ -133,6 +218,7 @@ def metric_detail_for(
         month=month,
         targets=targets,
         chart_prefix="metric-trend",
+        breaks=breaks,
     )
     chart, table = "", []
     definition_changes = definition_changes_in(metric, row.months)
@@ -167,9 +253,7 @@ def metric_detail_for(
                 }
             )
 
-    # Organisations on the page: children (drill-down), siblings and England (benchmarks).
     parent_path, root_path = org.parent_path, org.root_path
-    others = list(Organisation.objects.filter(benchmark_q(org)).order_by("name"))
     values = {}
     # an annual (quarterly) metric's peers are compared on the same survey year (quarter) as the
     # organisation's own
@@ -196,7 +280,6 @@ def metric_detail_for(
             current=mv,
             metric=metric,
             is_self=o.pk == org.pk,
-            can_open=covers(user, "view", o),
         )
 
     children = [peer(o) for o in others if o.depth == org.depth + 1]
@@ -210,7 +293,7 @@ def metric_detail_for(
         metric=metric,
         filters=filters,
         month=month,
-        months=months,
+        months=[],
         row=row,
         chart=chart,
         table=table,
@@ -219,7 +302,7 @@ def metric_detail_for(
         england=england,
         rank=own.rank if own else None,
         ranked=ranked,
-        freshness=freshness_note(org, row.computed_at),
+        freshness="",
         note=row.note,
         peers=None
         if row.note
