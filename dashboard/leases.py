@@ -119,16 +119,27 @@ class Heartbeat:
                 return True
             raise  # e.g. the connection was lost: _beat reconnects next time
 
+    def finished(self) -> bool:
+        """Whether this attempt finished the run (its commit can come just before a beat)."""
+        from .models import RecomputeRun
+
+        return RecomputeRun.objects.filter(
+            pk=self.run_id,
+            attempts=self.attempt,
+            status__in=(RecomputeRun.Status.SUCCEEDED, RecomputeRun.Status.FAILED),
+        ).exists()
+
     def _beat(self):
         try:
             while not self._stop.wait(settings.RECOMPUTE_HEARTBEAT_SECONDS):
                 try:
                     if not self.renew():
-                        logger.warning(
-                            "Recompute run %s attempt %s no longer holds its lease",
-                            self.run_id,
-                            self.attempt,
-                        )
+                        if not self.finished():  # a last beat just after the commit is not
+                            logger.warning(  # a lost lease
+                                "Recompute run %s attempt %s no longer holds its lease",
+                                self.run_id,
+                                self.attempt,
+                            )
                         return
                 except DatabaseError as error:  # renewed on a new connection next time
                     logger.warning("Lease of recompute run %s not renewed: %s", self.run_id, error)

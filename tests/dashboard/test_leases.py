@@ -64,3 +64,13 @@ def test_a_beat_after_another_attempt_took_the_run_reports_the_lease_lost(run):
     assert _renew_from_another_connection(run.pk, 1)[0] is False
     RecomputeRun.objects.filter(pk=run.pk).update(status=RecomputeRun.Status.SUCCEEDED)
     assert _renew_from_another_connection(run.pk, 2)[0] is False
+
+
+def test_a_last_beat_just_after_the_attempt_committed_is_not_a_lost_lease(run):
+    beat = leases.Heartbeat(run.pk, 1)
+    assert not beat.finished()  # running: a failed renewal would be a lost lease
+    RecomputeRun.objects.filter(pk=run.pk).update(status=RecomputeRun.Status.SUCCEEDED)
+    assert _renew_from_another_connection(run.pk, 1)[0] is False  # no lease to renew ...
+    assert beat.finished()  # ... because this attempt finished it: nothing is logged
+    RecomputeRun.objects.filter(pk=run.pk).update(attempts=2)
+    assert not beat.finished()  # another attempt's run: the lease was lost
