@@ -171,6 +171,15 @@ class Staff(ProviderRecord):
         return f"{self.provider_id}/{self.staff_id}"
 
 
+def monthly_indexes(prefix: str) -> list[models.Index]:
+    """A large monthly dataset's indexes: by provider and month (imports, a provider's pages), and
+    by month alone (the recompute's month range, MIN / MAX, and its one-month statements)."""
+    return [
+        models.Index(fields=["provider", "month"]),
+        models.Index(fields=["month"], name=f"{prefix}_month"),
+    ]
+
+
 class StaffMonth(ProviderRecord):
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="months")
     month = models.DateField(help_text="First day of the calendar month")
@@ -185,11 +194,7 @@ class StaffMonth(ProviderRecord):
         constraints = [
             models.UniqueConstraint(fields=["staff", "month"], name="staff_month_key"),
         ]
-        indexes = [
-            models.Index(fields=["provider", "month"]),
-            # the recompute's month range (MIN / MAX) and its one-month statements
-            models.Index(fields=["month"], name="staff_month_month"),
-        ]
+        indexes = monthly_indexes("staff_month")
 
     def __str__(self):
         return f"{self.staff_id} {self.month:%Y-%m}"
@@ -207,11 +212,7 @@ class Establishment(ProviderRecord):
                 fields=["provider", "profession", "band", "month"], name="establishment_key"
             ),
         ]
-        indexes = [
-            models.Index(fields=["provider", "month"]),
-            # the recompute's month range (MIN / MAX) and its one-month statements
-            models.Index(fields=["month"], name="establishment_month"),
-        ]
+        indexes = monthly_indexes("establishment")
 
     def __str__(self):
         return f"{self.provider_id} {self.profession_id} band {self.band} {self.month:%Y-%m}"
