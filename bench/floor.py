@@ -22,9 +22,24 @@ TABLES = {
     "spend": "workforce_spend",
     "survey": "workforce_staffsurvey",
     "profession": "workforce_profession",
+    "placement": "workforce_placement",
 }
 SUPPORT = "('2', '3', '4')"
 SENIOR = "('8a', '8b', '8c', '8d', '9')"
+# The supply data (PRODUCT.md section 9; the column values as the staff template and
+# workforce/models.py define them): stated age bands (not_stated is left out of the age profile and
+# of the share aged 55 and over), apprenticeship levels 2-7, the support workforce's formal
+# qualification level (readiness employer Q16: bands 3-4 at level 3 and above, of those with a
+# stated level) and job-planned direct clinical care sessions.
+AGE_BANDS = ("under_25", "25_34", "35_44", "45_54", "55_64", "65_plus")
+AGED_55_PLUS = "('55_64', '65_plus')"
+APPRENTICESHIP_LEVELS = ("2", "3", "4", "5", "6", "7")
+QUALIFIED_BANDS = "('3', '4')"
+LEVEL_3_PLUS = "('3', '4', '5', '6', '7', '8')"
+# DCC per FTE: "dcc_sessions of in-post staff with job_plan = Y and dcc_sessions given" over "fte
+# of those same staff" (dashboard/metrics.py); the people it rests on are those same staff (the
+# catalogue does not say; the engine counts them, dashboard/compute_datasets.py).
+WITH_DCC = "s.job_plan AND s.dcc_sessions IS NOT NULL"
 BAND_GROUP = f"CASE WHEN {{a}}.band IN {SUPPORT} THEN 'support' ELSE 'registered' END"
 MONTHS = """months AS (
     SELECT d::date AS m_start, (d + interval '1 month' - interval '1 day')::date AS m_end,
@@ -71,7 +86,31 @@ DATASETS = {
                                 AND s.ethnic_group <> 'not_stated') AS em_known_senior,
                COUNT(*) FILTER (WHERE s.start_date <= m.w_end) AS hc_start,
                COUNT(*) FILTER (WHERE s.end_date <= m.m_end) AS leavers,
-               COUNT(*) FILTER (WHERE s.start_date > m.w_end AND s.return_to_practice) AS rtp
+               COUNT(*) FILTER (WHERE s.start_date > m.w_end AND s.return_to_practice) AS rtp,
+               COUNT(*) FILTER (WHERE {IN_POST} AND s.age_band <> 'not_stated') AS age_stated,
+               COUNT(*) FILTER (WHERE {IN_POST} AND s.age_band IN {AGED_55_PLUS}) AS age_55_plus,
+               {
+            ", ".join(
+                f"COUNT(*) FILTER (WHERE {IN_POST} AND s.age_band = '{a}') AS age_{a}"
+                for a in AGE_BANDS
+            )
+        },
+               COUNT(*) FILTER (WHERE {IN_POST} AND s.sex IN ('female', 'male')) AS sex_stated,
+               COUNT(*) FILTER (WHERE {IN_POST} AND s.sex = 'female') AS female,
+               {
+            ", ".join(
+                f"COUNT(*) FILTER (WHERE {IN_POST} AND s.apprentice"
+                f" AND s.apprenticeship_level = '{lv}') AS apprentices_l{lv}"
+                for lv in APPRENTICESHIP_LEVELS
+            )
+        },
+               COUNT(*) FILTER (WHERE {IN_POST} AND s.band IN {QUALIFIED_BANDS}
+                                AND s.qualification_level <> 'not_stated') AS qual_stated,
+               COUNT(*) FILTER (WHERE {IN_POST} AND s.band IN {QUALIFIED_BANDS}
+                                AND s.qualification_level IN {LEVEL_3_PLUS}) AS qual_l3,
+               COALESCE(SUM(s.dcc_sessions) FILTER (WHERE {IN_POST} AND {WITH_DCC}), 0) AS dcc,
+               COALESCE(SUM(s.fte) FILTER (WHERE {IN_POST} AND {WITH_DCC}), 0) AS dcc_fte,
+               COUNT(*) FILTER (WHERE {IN_POST} AND {WITH_DCC}) AS dcc_hc
         FROM {TABLES["staff"]} s
         JOIN months m ON s.start_date <= m.m_end AND (s.end_date IS NULL OR s.end_date > m.w_end)
         JOIN {TABLES["profession"]} pr ON pr.id = s.profession_id
@@ -90,6 +129,16 @@ DATASETS = {
             ("disabled_share", "disabled", "declared", "declared"),
             ("support_workforce_share", "fte_support", "fte", "hc"),
             ("turnover_rate", "leavers", "(hc_start + hc) / 2.0", "hc"),
+            # supply (PRODUCT.md 9): a share rests on the people it is a share of (the stated)
+            ("aged_55_plus_share", "age_55_plus", "age_stated", "age_stated"),
+            ("female_share", "female", "sex_stated", "sex_stated"),
+            *((f"in_post_age_{a}", f"age_{a}", None, f"age_{a}") for a in AGE_BANDS),
+            *(
+                (f"apprentices_level_{lv}", f"apprentices_l{lv}", None, f"apprentices_l{lv}")
+                for lv in APPRENTICESHIP_LEVELS
+            ),
+            ("support_qualified_l3", "qual_l3", "qual_stated", "qual_stated"),
+            ("dcc_sessions_per_fte", "dcc", "dcc_fte", "dcc_hc"),
         ],
     ),
     "staff_bands": (
@@ -192,6 +241,24 @@ DATASETS = {
         GROUP BY 1, 2, 3, 4""",
         "none",
         [("staff_engagement_score", "engagement", "respondents", "respondents")],
+    ),
+    # Placements (PRODUCT.md 9: offered, requested, filled per provider x profession x quarter):
+    # a quarter's row is stored at its first month (January, April, July, October) and gives one
+    # figure there, never repeated for the quarter's other months. Placements do not widen the
+    # month range: a quarter whose first month is outside it has no figure.
+    "placements": (
+        f"""SELECT pl.provider_id, pl.month, pr.code AS profession, 'all' AS band_group,
+               SUM(pl.offered) AS offered, SUM(pl.requested) AS requested,
+               SUM(pl.filled) AS filled
+        FROM {TABLES["placement"]} pl
+        JOIN months m ON m.m_start = pl.month
+        JOIN {TABLES["profession"]} pr ON pr.id = pl.profession_id
+        GROUP BY 1, 2, 3, 4""",
+        "profession",
+        [
+            ("placement_fill_rate", "filled", "offered", "offered"),
+            ("placement_capacity_rate", "offered", "requested", "requested"),
+        ],
     ),
 }
 GROUPING = {
