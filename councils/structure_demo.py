@@ -8,7 +8,8 @@ Both fall inside the demo's 24 months (October 2024 to September 2026) and are r
 * Rotherham Doncaster and South Humber (RXE) moves from Doncaster place to Rotherham place on
   1 April 2025;
 * Sheffield Children's (RCU) and Sheffield Health and Social Care (TAH) merge into a new,
-  synthetic trust (RZS) in Sheffield place on 1 April 2026.
+  synthetic trust (RZS) in Sheffield place on 1 April 2026; its chief AHP post is vacant since
+  then (on the leadership register, where the closed trusts' posts no longer count).
 
 Re-running it records nothing new: a move already made (the provider is under its new place)
 and a merger already recorded (the successor's code exists) are skipped.
@@ -20,7 +21,7 @@ from dashboard.services import recomputes_deferred
 
 from . import structure
 from .demo import DEMO_SUPERUSER
-from .models import Organisation, User
+from .models import LeadershipPost, Organisation, User
 
 #: (provider, new place, first month, reason)
 DEMO_MOVES = [
@@ -31,7 +32,8 @@ DEMO_MOVES = [
         "Demo (synthetic): the trust's host place changes from Doncaster to Rotherham.",
     ),
 ]
-#: (providers, new code, new name, first month, reason)
+#: (providers, new code, new name, first month, reason); each successor's chief AHP post is
+#: vacant from the merger on
 DEMO_MERGERS = [
     (
         ["RCU", "TAH"],
@@ -63,11 +65,22 @@ def _record(user, stdout) -> None:
     for codes, code, name, effective, reason in DEMO_MERGERS:
         if Organisation.objects.filter(code=code).exists():
             stdout.write(f"Structure: {' and '.join(codes)} already merged into {code}.\n")
-            continue
-        providers = [Organisation.objects.get(code=c) for c in codes]
-        structure.record_merger(
-            providers, code=code, name=name, effective=effective, user=user, reason=reason
-        )
-        stdout.write(
-            f"Structure: {' and '.join(codes)} merge into {code} ({name}) from {effective:%B %Y}.\n"
+        else:
+            providers = [Organisation.objects.get(code=c) for c in codes]
+            structure.record_merger(
+                providers, code=code, name=name, effective=effective, user=user, reason=reason
+            )
+            stdout.write(
+                f"Structure: {' and '.join(codes)} merge into {code} ({name}) from "
+                f"{effective:%B %Y}.\n"
+            )
+        LeadershipPost.objects.update_or_create(
+            organisation=Organisation.objects.get(code=code),
+            post=LeadershipPost.Post.CHIEF_AHP,
+            defaults={
+                "status": LeadershipPost.Status.VACANT,
+                "start_date": effective,
+                "holder": None,
+                "holder_name": "",
+            },
         )
