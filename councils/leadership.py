@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from .models import Body, LeadershipPost, Level, Organisation
 from .scoping import covers
@@ -91,6 +92,9 @@ def register_for(organisation: Organisation) -> Register:
     below = list(
         Organisation.objects.below(organisation)
         .filter(level__in=[Level.ICS, Level.PROVIDER])
+        # today's structure: a closed provider's post is its successor's (but its own page
+        # keeps its record)
+        .filter(Q(closed_on__isnull=True) | Q(pk=organisation.pk))
         .only("pk", "path", "code", "name", "short_name", "level", "depth")
     )
     posts = LeadershipPost.objects.below(organisation).select_related("holder")

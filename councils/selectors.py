@@ -21,7 +21,19 @@ def breadcrumb(user, organisation: Organisation) -> list[tuple[Organisation, boo
 
 
 def children_of(organisation: Organisation):
-    return organisation.children()
+    """The open organisations directly below ``organisation`` (today's structure: a closed
+    provider's data counts under its successor, which is listed instead)."""
+    return organisation.children().filter(closed_on__isnull=True)
+
+
+def closed_children_of(organisation: Organisation):
+    """The closed organisations directly below ``organisation``, each with its successor."""
+    return (
+        organisation.children()
+        .filter(closed_on__isnull=False)
+        .select_related("successor")
+        .order_by("-closed_on", "name")
+    )
 
 
 def bodies_of(organisation: Organisation):

@@ -50,6 +50,7 @@ def organisation_detail(request, org):
     can_admin = covers(request.user, "admin", org)
     return {
         "children": selectors.children_of(org),
+        "closed_children": selectors.closed_children_of(org),
         "children_heading": CHILDREN_HEADINGS.get(org.level, "Providers"),
         "bodies": selectors.bodies_of(org),
         "can_admin": can_admin,

@@ -65,7 +65,8 @@ def cycle_new(request, code):
     form = CycleOpenForm(
         request.POST or None,
         sections=sections,
-        providers=Organisation.objects.below(org).filter(level="provider"),
+        # open providers only: a closed one's work is its successor's
+        providers=Organisation.objects.below(org).filter(level="provider", closed_on__isnull=True),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -9,6 +9,7 @@ from councils.demo import DEMO_PASSWORD, load_demo_users
 # Each app that has demo data provides ``<app>.demo.load(*, stdout)``; they run in this order.
 DEMO_STEPS = [
     "workforce.demo",
+    "councils.structure_demo",  # before the dashboard's full recompute, which is on its structure
     "dashboard.demo",
     "readiness.demo",
     "delivery.demo",
