@@ -81,6 +81,24 @@ def _incremental(provider_months: dict, label: str, repeats: int = 4) -> tuple[f
     return statistics.median(times), len(ids)
 
 
+def _history() -> tuple[int, int]:
+    """The figure history's versions and its size on disk, indexes included (PostgreSQL)."""
+    from django.db import connection
+
+    from dashboard.models import MetricValueVersion
+
+    table = MetricValueVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), pg_total_relation_size('{table}') FROM {table}")
+        versions, size = cursor.fetchone()
+    return versions, size
+
+
+def _growth(before: tuple[int, int], after: tuple[int, int], snapshots: int) -> str:
+    versions, size = ((a - b) / snapshots for a, b in zip(after, before, strict=True))
+    return f"{versions:,.0f} versions, {size / 2**20:.1f} MiB"
+
+
 def main() -> list[tuple[str, str, str, bool | None]]:
     from django.db import connection
 
@@ -98,9 +116,12 @@ def main() -> list[tuple[str, str, str, bool | None]]:
     if postgres:
         floors.append(_floor(months))
         print(f"  floor before the full run: {floors[-1][0]:.1f} s", flush=True)
+    history = [_history()] if postgres else []
     start = time.perf_counter()
     run = services.recompute_all()
     full = time.perf_counter() - start
+    if postgres:
+        history.append(_history())
     assert run.status == RecomputeRun.Status.SUCCEEDED, run.error
     print(f"  full recompute: {full:.1f} s, {run.rows:,} figures", flush=True)
     if postgres:
@@ -116,10 +137,16 @@ def main() -> list[tuple[str, str, str, bool | None]]:
         Organisation.objects.below(ics).filter(level="provider").values_list("pk", flat=True)
     )
     one, _ = _incremental({providers[-1]: [last]}, "the last provider in the tree x 1 month")
+    if postgres:
+        history.append(_history())
     fifty, _ = _incremental({pk: [last] for pk in providers[::4][:50]}, "50 providers x 1 month")
+    if postgres:
+        history.append(_history())
     ics_time, _ = _incremental(
         dict.fromkeys(ics_providers, months), f"{ICS}'s {len(ics_providers)} providers x 24 months"
     )
+    if postgres:
+        history.append(_history())
     if postgres:  # the store after the incremental runs, against the floor again
         floors.append(_floor(months))
         print(f"  floor after the incremental runs: {floors[-1][0]:.1f} s", flush=True)
@@ -163,6 +190,20 @@ def main() -> list[tuple[str, str, str, bool | None]]:
             national_path,
         ),
     ]
+    if postgres:  # what each snapshot adds to the figure history (changed figures only)
+        history.append(_history())
+        results.append(("history: versions in all", "-", f"{history[-1][0]:,}", None))
+        cases = (
+            ("full run", 1),
+            ("1 provider x 1 month", 4),
+            ("50 providers x 1 month", 4),
+            ("1 ICS x 24 months", 4),
+            ("national file", 1),
+        )
+        # between the ICS case and the national file: the floor, which writes no history
+        for i, (label, snapshots) in enumerate(cases):
+            grown = _growth(history[i], history[i + 1], snapshots)
+            results.append((f"history growth per snapshot: {label}", "-", grown, None))
     print(f"  store: {MetricValue.objects.count():,} figures", flush=True)
     return results
 

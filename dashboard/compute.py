@@ -97,6 +97,7 @@ def figures_sql(
     computed_at,
     table: str = T["value"],
     successors: dict[int, int] | None = None,
+    dated: str | None = None,
 ) -> tuple[str, list]:
     """One INSERT ... SELECT writing ``dataset``'s figures for the organisations (None: every
     organisation) and months, each from the providers below it (itself, for a provider).
@@ -108,6 +109,11 @@ def figures_sql(
     A provider closed by a merger counts as its final successor (``unit``): its data is in the
     successor's figures and above, and ``total`` and ``reporting`` count units, so open
     providers only. ``successors`` is :func:`final_successors` (read here when not given).
+
+    ``dated`` names a table of ``(provider_id, unit_id, org_id, month)`` rows instead: each
+    month's own structure (:mod:`dashboard.as_it_was`), so ``anc``, ``total`` and the joins
+    are by month too, and only those organisations and months (and only the providers the
+    rows name) are computed.
     """
     months_cte, params = _months_cte(months)
     target_filter, target_params = "", []
@@ -155,10 +161,11 @@ def figures_sql(
             "%s AS computed_at FROM figures x" + (" WHERE " + " AND ".join(where) if where else "")
         )
         select_params += [metric.code, computed_at]
-    units_cte, units_params = _units_cte(final_successors() if successors is None else successors)
-    sql = f"""
-WITH {months_cte},
-{units_cte},
+    if dated is None:
+        units_cte, units_params = _units_cte(
+            final_successors() if successors is None else successors
+        )
+        structure = f"""{units_cte},
 anc AS (
     SELECT u.provider_id AS provider_id, u.unit_id AS unit_id, t.id AS org_id
     FROM unit u
@@ -167,23 +174,36 @@ anc AS (
     {target_filter}
 ),
 total AS (SELECT org_id, COUNT(DISTINCT unit_id) AS n FROM anc GROUP BY org_id),
-base AS ({dataset.base}),
+base AS ({dataset.base}),"""
+        on_anc, on_total = "anc.provider_id = b.provider_id", "total.org_id = e.org_id"
+    else:  # each month under its own structure: by month, and only the providers named
+        units_params, target_params = [], []
+        structure = f"""anc AS (SELECT provider_id, unit_id, org_id, month FROM {dated}),
+total AS (SELECT org_id, month, COUNT(DISTINCT unit_id) AS n FROM anc GROUP BY org_id, month),
+base AS (
+    SELECT * FROM ({dataset.base}) b0 WHERE b0.provider_id IN (SELECT provider_id FROM anc)
+),"""
+        on_anc = "anc.provider_id = b.provider_id AND anc.month = b.month"
+        on_total = "total.org_id = e.org_id AND total.month = e.month"
+    sql = f"""
+WITH {months_cte},
+{structure}
 reporting AS (
     SELECT anc.org_id AS org_id, b.month AS month, COUNT(DISTINCT anc.unit_id) AS n
-    FROM base b JOIN anc ON anc.provider_id = b.provider_id
+    FROM base b JOIN anc ON {on_anc}
     GROUP BY anc.org_id, b.month
 ),
 expanded AS (
     SELECT anc.org_id AS org_id, b.month AS month, {prof} AS profession,
            {band} AS band_group, {sums}
-    FROM base b JOIN anc ON anc.provider_id = b.provider_id{joins}
+    FROM base b JOIN anc ON {on_anc}{joins}
     GROUP BY 1, 2, 3, 4
 ),
 figures AS (
     SELECT e.*, r.n AS reporting, total.n AS total
     FROM expanded e
     JOIN reporting r ON r.org_id = e.org_id AND r.month = e.month
-    JOIN total ON total.org_id = e.org_id
+    JOIN total ON {on_total}
 )
 INSERT INTO {table} ({INSERT_COLUMNS})
 SELECT * FROM ({" UNION ALL ".join(selects)}) AS rows_in_key_order

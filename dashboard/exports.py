@@ -50,6 +50,7 @@ def meta_rows(card: Scorecard, *, profession_name: str) -> list[list[str]]:
         ["Month", card.month.strftime("%B %Y") if card.month else "No figures yet"],
         ["Profession", profession_name],
         ["Band group", BAND_GROUPS.get(card.filters.band_group, card.filters.band_group)],
+        ["Structure", card.filters.view_sentence],
         ["Figures computed at", _stamp(card.computed_at)],
     ]
     if card.freshness:
@@ -102,6 +103,8 @@ def filename(card: Scorecard, extension: str) -> str:
         parts.append(card.filters.profession)
     if card.filters.band_group != "all":
         parts.append(card.filters.band_group)
+    if card.filters.view != "current":
+        parts.append(card.filters.view.replace("_", "-"))
     return f"scorecard-{'-'.join(parts)}.{extension}"
 
 
@@ -210,6 +213,7 @@ def _page_meta(
         ["Month", month.strftime("%B %Y") if month else "No figures yet"],
         ["Profession", profession_name],
         ["Band group", BAND_GROUPS.get(filters.band_group, filters.band_group)],
+        ["Structure", filters.view_sentence],
         ["Figures computed at", _stamp(computed_at)],
     ]
     if freshness:
@@ -223,6 +227,8 @@ def _page_filename(page: str, org, month, filters, extension: str) -> str:
         parts.append(filters.profession)
     if filters.band_group != "all":
         parts.append(filters.band_group)
+    if filters.view != "current":
+        parts.append(filters.view.replace("_", "-"))
     return f"{'-'.join(parts)}.{extension}"
 
 

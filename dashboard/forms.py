@@ -8,8 +8,8 @@ import datetime as dt
 
 from django import forms
 
+from . import as_it_was, selectors
 from . import metrics as catalogue
-from . import selectors
 from .metrics import ALL_PROFESSIONS, BAND_GROUPS
 from .models import ChangePoint
 
@@ -20,9 +20,20 @@ class FilterForm(forms.Form):
     profession = forms.ChoiceField(label="Profession", required=False)
     band_group = forms.ChoiceField(label="Band group", required=False, choices=())
     month = forms.ChoiceField(label="Month", required=False)
+    view = forms.ChoiceField(
+        label="Structure",
+        required=False,
+        choices=list(as_it_was.VIEWS.items()),
+        help_text="Today's: every month under the organisations as they are now. As it was: "
+        "each month under that month's structure.",
+    )
 
-    def __init__(self, data, *, months, with_profession=True, with_band_group=True):
+    def __init__(
+        self, data, *, months, with_profession=True, with_band_group=True, with_view=False
+    ):
         super().__init__(data)
+        if not with_view:
+            del self.fields["view"]
         from workforce.models import Profession
 
         if with_profession:
@@ -52,6 +63,7 @@ class FilterForm(forms.Form):
             month=data.get("month") or None,
             profession=data.get("profession") or ALL_PROFESSIONS,
             band_group=data.get("band_group") or "all",
+            view=data.get("view") or as_it_was.CURRENT,
         )
 
 

@@ -9,15 +9,9 @@ from councils.models import Organisation
 from councils.scoping import ScopedQuerySet
 
 
-class MetricValue(models.Model):
-    """One metric for one organisation (any level, England included), month, profession and
-    band group. Parents' parts are sums of their children's parts."""
+class Figures(models.Model):
+    """The fields of a stored figure (the store's and the "as it was" view's tables)."""
 
-    # Indexed by the composite indexes below, which start with it. The full recompute on
-    # PostgreSQL builds a new table and adds this foreign key once, in bulk (dashboard.compute).
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="metric_values", db_index=False
-    )
     month = models.DateField(help_text="First day of the calendar month")
     metric = models.CharField(max_length=40, help_text="Code from dashboard.metrics.CATALOGUE")
     profession = models.CharField(
@@ -40,6 +34,21 @@ class MetricValue(models.Model):
     providers_total = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 
+    class Meta:
+        abstract = True
+
+
+class MetricValue(Figures):
+    """One metric for one organisation (any level, England included), month, profession and
+    band group, on today's structure (PRODUCT.md 7). Parents' parts are sums of their
+    children's parts."""
+
+    # Indexed by the composite indexes below, which start with it. The full recompute on
+    # PostgreSQL builds a new table and adds this foreign key once, in bulk (dashboard.compute).
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="metric_values", db_index=False
+    )
+
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -59,6 +68,52 @@ class MetricValue(models.Model):
 
     def __str__(self):
         return f"{self.metric} {self.organisation_id} {self.month:%Y-%m} {self.profession}"
+
+
+class AsItWasValue(Figures):
+    """A figure "as it was" (PRODUCT.md 7): an organisation's month under the structure of that
+    month, kept only where it differs from today's (the months of :class:`AsItWasScope`);
+    everywhere else the view reads :class:`MetricValue`. Written whole by every recompute
+    (:mod:`dashboard.as_it_was`)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "metric", "profession", "band_group", "month"],
+                name="as_it_was_value_key",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "month"])]
+
+    def __str__(self):
+        return f"{self.metric} {self.organisation_id} {self.month:%Y-%m} as it was"
+
+
+class AsItWasScope(models.Model):
+    """An organisation's month whose figures under that month's structure differ from today's
+    (its providers, or how many there were): the "as it was" view reads its figures from
+    :class:`AsItWasValue` (none where the organisation did not exist yet)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    month = models.DateField()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="as_it_was_scope_key")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m} differs as it was"
 
 
 class Target(models.Model):

@@ -28,7 +28,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from ahpportal.months import month_start
 from councils.models import Level, Organisation
 
-from . import compute, compute_months, leases, snapshots
+from . import as_it_was, compute, compute_months, leases, snapshots
 from . import metrics as catalogue
 from .models import ChangePoint, RecomputeRun, Target
 
@@ -229,6 +229,8 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
         with leases.Heartbeat(run.pk, attempt), transaction.atomic():
             _lock_store()
             rows = snapshots.record(run, lambda: _replace_figures(run))
+            # each month under its own structure too, from the figures just written
+            as_it_was.rebuild(compute_months.months_with_data(), timezone.now())
             leases.pause_for_tests()
             _commit_check(run, attempt)
             RecomputeRun.objects.filter(pk=run.pk).update(

@@ -256,13 +256,15 @@ def _query(filters: selectors.Filters) -> str:
 def _filtered_page(request, template: str, org, form, filters, **context):
     """A dashboard page about ``org`` with its filter ``form`` and, for its links, the query
     string that keeps the ``filters``."""
+    if "view" in form.fields:  # the page says which structure its figures are on
+        context.setdefault("structure_note", filters.view_sentence)
     return org_page(request, template, org, form=form, query=_query(filters), **context)
 
 
 @login_required
 @require_GET
 def scorecard(request, code):
-    org, months, form, filters = _page_filters(request, code)
+    org, months, form, filters = _page_filters(request, code, with_view=True)
     query = _query(filters)
     card, tables = selectors.scorecard_tables(
         request.user,
@@ -298,7 +300,7 @@ def _profession_name(form, filters) -> str:
 
 
 def _metric_detail(request, code, metric):
-    org, months, form, filters = _page_filters(request, code)
+    org, months, form, filters = _page_filters(request, code, with_view=True)
     definition = _metric(metric)
     detail = selectors.metric_detail_for(request.user, org, definition, filters, months)
     return org, form, filters, detail
@@ -319,7 +321,7 @@ def _supply(request, code):
 @login_required
 @require_GET
 def metric(request, code, metric):
-    org, months, form, filters = _page_filters(request, code)
+    org, months, form, filters = _page_filters(request, code, with_view=True)
     definition = _metric(metric)
     query, profession_name = _query(filters), _profession_name(form, filters)
     can_record = covers(request.user, "chair", org)
@@ -377,7 +379,7 @@ def supply(request, code):
 
 
 def _scorecard_for_export(request, code):
-    org, months, form, filters = _page_filters(request, code)
+    org, months, form, filters = _page_filters(request, code, with_view=True)
     card = selectors.scorecard_for(request.user, org, filters, months)
     return card, _profession_name(form, filters)
 

@@ -16,12 +16,12 @@ from django.utils.timesince import timesince
 
 from councils.models import Organisation
 
-from .. import charts, page_cache, spc
+from .. import as_it_was, charts, page_cache, spc
 from .. import metrics as catalogue
 from .. import targets as targets_module
 from ..compute_datasets import SUBMITTED_METRICS
 from ..metrics import ALL_PROFESSIONS, BAND_GROUPS, Metric
-from ..models import ChangePoint, MetricValue, RecomputeRun
+from ..models import AsItWasScope, AsItWasValue, ChangePoint, MetricValue, RecomputeRun
 from ..series import metric_series, window
 from ..suppression import SUPPRESSED_TEXT, Shown, holds_role_at, shown
 from ..targets import EffectiveTarget
@@ -75,6 +75,23 @@ def figures(queryset):
     return (Figure(*row) for row in queryset.values_list(*FIGURE_FIELDS))
 
 
+def figures_in_view(view: str, *args, **lookups) -> list[Figure]:
+    """The stored figures matching the filters, in the structure ``view`` (PRODUCT.md 7):
+    today's structure (the store), or as it was, where the organisation-months that differ
+    (:mod:`dashboard.as_it_was`) read their own figures instead (two more queries). In month
+    order."""
+    found = list(figures(MetricValue.objects.filter(*args, **lookups).order_by("month")))
+    if view != as_it_was.AS_IT_WAS:
+        return found
+    whose = {k: v for k, v in lookups.items() if k.split("__")[0] == "organisation"}
+    differ = set(AsItWasScope.objects.filter(**whose).values_list("organisation_id", "month"))
+    if not differ:
+        return found
+    found = [f for f in found if (f.organisation_id, f.month) not in differ]
+    found += figures(AsItWasValue.objects.filter(*args, **lookups))
+    return sorted(found, key=lambda f: f.month)
+
+
 # ---------------------------------------------------------------------------------------------
 # Filters and months
 
@@ -86,6 +103,11 @@ class Filters:
     month: dt.date | None = None
     profession: str = ALL_PROFESSIONS
     band_group: str = "all"
+    view: str = as_it_was.CURRENT  # the structure the figures are on (PRODUCT.md 7)
+
+    @property
+    def view_sentence(self) -> str:
+        return as_it_was.SENTENCES[self.view]
 
     @property
     def band_group_name(self) -> str:
@@ -101,6 +123,8 @@ class Filters:
             params["profession"] = self.profession
         if self.band_group != "all":
             params["band_group"] = self.band_group
+        if self.view != as_it_was.CURRENT:
+            params["view"] = self.view
         return params
 
 
@@ -385,15 +409,14 @@ def _metric_rows(
     annual = [code for code in wanted if catalogue.get(code).periodic]
     by_key: dict[tuple[str, dt.date], Figure] = {}
     years: dict[str, list[dt.date]] = {code: [] for code in annual}
-    for mv in figures(
-        MetricValue.objects.filter(
-            Q(month__gte=months[0]) | Q(metric__in=annual),
-            organisation=org,
-            metric__in=wanted,
-            profession=filters.profession,
-            band_group=filters.band_group,
-            month__lte=month,
-        ).order_by("month")
+    for mv in figures_in_view(
+        filters.view,
+        Q(month__gte=months[0]) | Q(metric__in=annual),
+        organisation=org,
+        metric__in=wanted,
+        profession=filters.profession,
+        band_group=filters.band_group,
+        month__lte=month,
     ):
         by_key[(mv.metric, mv.month)] = mv
         if mv.metric in years:

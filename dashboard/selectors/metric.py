@@ -13,7 +13,6 @@ from councils.scoping import benchmark_q, covers
 
 from .. import charts, metric_versions, page_cache
 from ..metrics import Metric
-from ..models import MetricValue
 from ..series import window
 from ..suppression import Shown, shown, view_of
 from .common import (
@@ -26,7 +25,7 @@ from .common import (
     change_points_for,
     completeness,
     display,
-    figures,
+    figures_in_view,
     freshness_note,
     resolve_month,
 )
@@ -165,6 +164,7 @@ def _inputs(user, org: Organisation, metric: Metric, filters: Filters, months: l
         metric.code,
         filters.profession,
         filters.band_group,
+        filters.view,
         month,
         tuple((o.pk, o.code, o.name) for o in others),
         view_of(user, [org, *others]),
@@ -261,14 +261,13 @@ def _metric_detail(
     if month is not None and not row.note:
         values = {
             mv.organisation_id: mv
-            for mv in figures(
-                MetricValue.objects.filter(
-                    organisation__in=[o.pk for o in others],
-                    metric=metric.code,
-                    profession=filters.profession,
-                    band_group=filters.band_group,
-                    month=peer_month,
-                )
+            for mv in figures_in_view(
+                filters.view,
+                organisation__in=[o.pk for o in others],
+                metric=metric.code,
+                profession=filters.profession,
+                band_group=filters.band_group,
+                month=peer_month,
             )
         }
 

@@ -63,6 +63,7 @@ def _inputs(user, org: Organisation, filters: Filters, months: list[dt.date]):
         org.pk,
         filters.profession,
         filters.band_group,
+        filters.view,
         month,
         view_of(user, [org]),
         page_cache.targets_part(targets),
