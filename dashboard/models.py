@@ -116,6 +116,26 @@ class AsItWasScope(models.Model):
         return f"{self.organisation_id} {self.month:%Y-%m} differs as it was"
 
 
+class AsItWasFigure(Figures):
+    """Every figure as it was, for the API (read-only; a database view, migration 0018): the
+    store's figures, from the open versions of the figure history, where today's structure and
+    the month's agree, and :class:`AsItWasValue` where they differ. Ids are the version's id
+    times 2, and the figure's as it was times 2 plus 1, so they never collide."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "dashboard_asitwasfigure"
+
+    def __str__(self):
+        return f"{self.metric} {self.organisation_id} {self.month:%Y-%m} as it was"
+
+
 class Target(models.Model):
     """A chair's target for a metric at their organisation; applies to the subtree below unless
     an organisation below sets its own."""

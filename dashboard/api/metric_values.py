@@ -22,11 +22,12 @@ from ahpportal.api.schema import documented, response_example
 from ahpportal.api.viewsets import ScopedReadViewSet
 from councils.api import level_filter, organisation_filter, resolve_organisation, subtree_filter
 from councils.models import Level
+from councils.scoping import organisation_ids_filter
 from workforce.csv_safety import safe_cell
 
-from .. import metric_versions, snapshots
+from .. import as_it_was, metric_versions, snapshots
 from .. import metrics as catalogue
-from ..models import MetricValue, MetricValueVersion, RecomputeRun
+from ..models import AsItWasFigure, MetricValue, MetricValueVersion, RecomputeRun
 from ..suppression import is_suppressed
 from .examples import BAND_LONG_EXAMPLE, LONG_EXAMPLE, PROVIDER_LONG_EXAMPLE, WIDE_EXAMPLE
 from .snapshots import AS_AT_PATTERN, SnapshotPagination, SnapshotReadMixin
@@ -120,6 +121,16 @@ class MetricValueFilter(django_filters.FilterSet):
         "response names its snapshot (the X-Snapshot header, and `snapshot` in JSON lists).",
     )
 
+    view = django_filters.ChoiceFilter(
+        method="filter_noop",
+        choices=list(as_it_was.VIEWS.items()),
+        help_text='The structure the figures are on: "current" (default; every month under '
+        "today's tree) or \"as_it_was\" (each month under that month's structure: a provider "
+        "counted in the place it was in then, a merged provider with its own figures). Every "
+        "response names it (the X-Structure header, and `structure` in JSON lists). "
+        "`as_it_was` reads the latest snapshot only.",
+    )
+
     class Meta:
         model = MetricValueVersion
         fields = []
@@ -170,6 +181,14 @@ class MetricValueFilter(django_filters.FilterSet):
         if not data.get("band_group"):
             queryset = queryset.filter(band_group="all")
         return queryset
+
+
+class AsItWasFilter(MetricValueFilter):
+    """The same filters over the figures as it was (:class:`AsItWasFigure`)."""
+
+    class Meta:
+        model = AsItWasFigure
+        fields = []
 
 
 class MetricValueSerializer(serializers.Serializer):
@@ -359,11 +378,51 @@ class MetricValueViewSet(SnapshotReadMixin, ScopedReadViewSet):
     queryset = MetricValueVersion.objects.all()
     scope_by_organisation_ids = True  # read the store by its organisation index (no path join)
     serializer_class = MetricValueSerializer
-    filterset_class = MetricValueFilter
     pagination_class = SnapshotPagination
 
     def get_queryset(self):
+        if self.structure == as_it_was.AS_IT_WAS:
+            # the same scope (councils.scoping's ids), on the view's rows
+            scoped = self._scoped_queryset()
+            rows = AsItWasFigure.objects.filter(
+                **organisation_ids_filter(self.request.user, self.scope_action)
+            )
+            rows.query.scope_marker = scoped.query.scope_marker
+            return rows
         return snapshots.versions_at(super().get_queryset(), self.snapshot)
+
+    @property
+    def filterset_class(self):
+        return AsItWasFilter if self.structure == as_it_was.AS_IT_WAS else MetricValueFilter
+
+    @property
+    def structure(self) -> str:
+        """The structure view the request reads (PRODUCT.md 7): checked here as well as by
+        the filter, since the wide shape and the detail read it before filtering."""
+        view = self.request.query_params.get("view") or as_it_was.CURRENT
+        if view not in as_it_was.VIEWS:
+            raise exceptions.ValidationError({"view": 'Choose "current" or "as_it_was".'})
+        if view == as_it_was.AS_IT_WAS and self.request.query_params.get("as_at"):
+            raise exceptions.ValidationError(
+                {"as_at": "as_at reads a snapshot of today's structure; as it was, the API "
+                 "serves the latest snapshot only (leave out as_at, or view)."}
+            )  # fmt: skip
+        return view
+
+    def freshness(self, queryset):
+        seed, modified = super().freshness(queryset)
+        return f"{seed}|{self.structure}", modified
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["structure"] = self.structure
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code in (200, 304):
+            response["X-Structure"] = self.structure
+        return response
 
     @property
     def shape(self) -> str:
@@ -478,7 +537,7 @@ class MetricValueViewSet(SnapshotReadMixin, ScopedReadViewSet):
         try:
             pk = int(self.kwargs["pk"])
             return queryset.get(pk=pk)
-        except (ValueError, MetricValueVersion.DoesNotExist):
+        except (ValueError, MetricValueVersion.DoesNotExist, AsItWasFigure.DoesNotExist):
             raise exceptions.NotFound("Not found, or not in your scope.") from None
 
     def paginate_queryset(self, queryset):

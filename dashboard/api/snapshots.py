@@ -40,6 +40,13 @@ class SnapshotPagination(CursorPagination):
                 },
             },
         }
+        response_schema["properties"]["structure"] = {
+            "type": "string",
+            "enum": ["current", "as_it_was"],
+            "description": "The structure the figures are on (the `view` filter): today's, or "
+            "each month's own.",
+            "example": "current",
+        }
         return response_schema
 
 
