@@ -194,16 +194,26 @@ def months_of(in_range: list[dt.date]) -> list[dt.date]:
     return sorted(set(in_range) | {catalogue.annual_month(m.year) for m in in_range})
 
 
-def rebuild(in_range: list[dt.date], computed_at) -> int:
-    """Write the "as it was" figures whole for the month range (inside the recompute's
-    transaction, after the store). Returns the figures written."""
-    AsItWasValue.objects.all().delete()
-    AsItWasScope.objects.all().delete()
-    structure = Structure.read()
+def rebuild(in_range: list[dt.date], computed_at, *, only=None) -> int:
+    """Write the "as it was" figures for the month range (inside the recompute's transaction,
+    after the store): whole, or (``only``: the months an incremental run changed) for those
+    months alone, since a month's figures and flags as it was rest on that month's data and
+    today's figures and flags of that month only. Returns the figures written."""
     months = [month_start(m) for m in in_range]
-    if not months:
+    everything = months_of(months)
+    if only is None:
+        AsItWasValue.objects.all().delete()
+        AsItWasScope.objects.all().delete()
+    else:
+        # the annual figures of a month's survey year are recomputed with it
+        wanted = set(months_of([month_start(m) for m in only]))
+        everything = [m for m in everything if m in wanted]
+        AsItWasValue.objects.filter(month__in=everything).delete()
+        AsItWasScope.objects.filter(month__in=everything).delete()
+    if not everything:
         return 0
-    found = plan(structure, months_of(months))
+    structure = Structure.read()
+    found = plan(structure, everything)
     if not found.scope:
         return 0
     AsItWasScope.objects.bulk_create(
@@ -237,10 +247,14 @@ def _key(org, month, metric, profession, band_group):
 
 
 def suppress(found: Plan) -> int:
-    """Hide the figures as it was that the rules of this module's docstring hide, beyond the
-    primary rule (which the write applied). Returns the figures hidden by those rules."""
+    """Hide the figures as it was of the plan's months that the rules of this module's
+    docstring hide, beyond the primary rule (which the write applied). Returns the figures
+    hidden by those rules."""
     figures = {}  # key -> [id, hidden]
-    for pk, org, month, metric, profession, band, hidden in AsItWasValue.objects.values_list(
+    months = sorted({month for _, month in found.scope})
+    for pk, org, month, metric, profession, band, hidden in AsItWasValue.objects.filter(
+        month__in=months
+    ).values_list(
         "pk", "organisation_id", "month", "metric", "profession", "band_group", "suppressed"
     ):
         figures[_key(org, month, metric, profession, band)] = [pk, hidden]
@@ -250,7 +264,6 @@ def suppress(found: Plan) -> int:
     # today's hidden figures of the organisations and providers involved, in those months
     involved = {org for org, _ in in_scope} | {p for ps in found.differs.values() for p in ps}
     involved |= set(found.groups)
-    months = sorted({month for _, month in in_scope})
     hidden_now = set(
         MetricValue.objects.filter(
             organisation__in=sorted(involved), month__in=months, suppressed=True

@@ -228,9 +228,13 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
     try:
         with leases.Heartbeat(run.pk, attempt), transaction.atomic():
             _lock_store()
+            in_range = compute_months.months_with_data()
+            range_before = set(compute_months.stored_months())
             rows = snapshots.record(run, lambda: _replace_figures(run))
-            # each month under its own structure too, from the figures just written
-            as_it_was.rebuild(compute_months.months_with_data(), timezone.now())
+            # each month under its own structure too, from the figures just written: only
+            # the months an import changed, unless the run or the month range was whole
+            only = None if set(in_range) != range_before else _months_changed(run, in_range)
+            as_it_was.rebuild(in_range, timezone.now(), only=only)
             leases.pause_for_tests()
             _commit_check(run, attempt)
             RecomputeRun.objects.filter(pk=run.pk).update(
@@ -315,6 +319,18 @@ def _replace_figures(run: RecomputeRun) -> int:
     return rows + compute.compute_by_provider(
         provider_months=by_provider, computed_at=computed_at, sources=run.sources or None
     )
+
+
+def _months_changed(run: RecomputeRun, in_range: list[dt.date]) -> list[dt.date] | None:
+    """The months an incremental run can have changed (None: every month: a full run, or a
+    chair's run of every month)."""
+    if run.kind == RecomputeRun.Kind.FULL:
+        return None
+    if run.provider_months:
+        return sorted({dt.date.fromisoformat(m) for ms in run.provider_months.values() for m in ms})
+    if run.months:
+        return sorted(dt.date.fromisoformat(m) for m in run.months)
+    return None
 
 
 def _changes_everything(run, by_provider, in_range) -> bool:

@@ -287,6 +287,30 @@ DB_FIXTURES = {
 _left_dead: dict[str, int] = {}  # table: dead rows its last VACUUM left
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Run only the tests that use the database (CI's second database run: a test "
+        "that never touches the database runs the same on SQLite and PostgreSQL).",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    keep, drop = [], []
+    for item in items:
+        # pytest-django's database fixtures all go through _django_db_helper
+        uses = "_django_db_helper" in getattr(item, "fixturenames", ()) or (
+            item.get_closest_marker("django_db") is not None
+        )
+        (keep if uses else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield

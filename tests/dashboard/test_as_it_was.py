@@ -5,6 +5,7 @@ ORM and treebeard, not the engine's SQL; the view must never let a hidden figure
 by subtracting one shown figure from another, across the two views."""
 
 import datetime as dt
+import io
 import re
 from collections import defaultdict
 
@@ -30,7 +31,9 @@ from tests.dashboard.test_structure_figures import (
     raw,  # noqa: F401 (a fixture)
     recompute,
 )
-from workforce.models import Staff, StaffMonth
+from tests.workforce.conftest import csv_bytes, good_row
+from workforce import services as workforce_services
+from workforce.models import ImportRun, Staff, StaffMonth
 
 JANUARY = MONTHS[0]
 
@@ -355,3 +358,32 @@ def test_pages_as_it_was_make_a_fixed_number_of_queries(
     url = reverse("dashboard:scorecard", kwargs={"code": code}) + "?view=as_it_was"
     with django_assert_max_num_queries(22):
         assert client.get(url).status_code == 200
+
+
+def test_an_import_rewrites_only_its_months_as_it_was(moved, tree):
+    february_ids = set(AsItWasValue.objects.filter(month=FEBRUARY).values_list("pk", flat=True))
+    rxe_staff = Staff.objects.filter(provider=tree["RXE"]).order_by("staff_id").first()
+    first_sick = float(StaffMonth.objects.get(staff=rxe_staff, month=JANUARY).sickness_days_lost)
+    before = figure("QF7-DON", JANUARY, metric="sickness_absence_rate")[0]
+    row = good_row(
+        "staff_month", provider_code="RXE", staff_id=rxe_staff.staff_id, month="2025-01",
+        sickness_days_lost="11", days_available="20", mandatory_training_pct="",
+    )  # fmt: skip
+    run = workforce_services.import_file(
+        dataset="staff_month",
+        fileobj=io.BytesIO(csv_bytes([row])),
+        file_name="late-correction.csv",
+        organisation=Organisation.objects.get(code="RXE"),
+        user=None,
+        commit=True,
+    )
+    assert run.status == ImportRun.Status.COMMITTED, run.errors
+    recompute()
+    assert_the_view_as_it_was_is_the_independent_computation()
+    # February's figures as it was are the ones written before (January's were rewritten: the
+    # month imported, and its survey year's annual figures)
+    assert set(AsItWasValue.objects.filter(month=FEBRUARY).values_list("pk", flat=True)) == (
+        february_ids
+    )
+    after = figure("QF7-DON", JANUARY, metric="sickness_absence_rate")[0]
+    assert after == before + 11 - first_sick  # RXE's correction, counted in Doncaster then
