@@ -22,6 +22,7 @@ from councils.pages import org_page
 from councils.scoping import covers, get_in_scope_or_404
 
 from . import (
+    as_it_was,
     board_reports,
     compute,
     exports,
@@ -232,7 +233,8 @@ def _page_filters(request, code, **options):
     """A dashboard page's organisation, the months it has data for, and the filter form and
     filters of the request's query."""
     org = _org(request, code)
-    months = selectors.available_months(org)
+    view = request.GET.get("view") if options.get("with_view") else None
+    months = selectors.available_months(org, view if view in as_it_was.VIEWS else as_it_was.CURRENT)
     form, filters = _filters(request.GET, months, **options)
     return org, months, form, filters
 

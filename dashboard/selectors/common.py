@@ -136,18 +136,19 @@ class Months(list):
     reason: str = ""
 
 
-def available_months(org: Organisation) -> Months:
+def available_months(org: Organisation, view: str = as_it_was.CURRENT) -> Months:
     """Months that have monthly figures for ``org``, latest first (one query, cached until the
     next recompute: :mod:`dashboard.page_cache`), opening on the latest month for which most of
     the providers below have submitted monthly data (staff months, establishment, activity or
     spend): staff-record figures exist for every month, so the latest month is often one where
-    nothing else has arrived yet."""
-    return page_cache.cached("months", (org.pk,), lambda: _available_months(org))
+    nothing else has arrived yet. As it was (``view``), the months of its figures as it was
+    (two more queries)."""
+    return page_cache.cached("months", (org.pk, view), lambda: _available_months(org, view))
 
 
-def _available_months(org: Organisation) -> Months:
-    rows = (
-        MetricValue.objects.filter(organisation=org, profession=ALL_PROFESSIONS, band_group="all")
+def _month_rows(model, org: Organisation):
+    return list(
+        model.objects.filter(organisation=org, profession=ALL_PROFESSIONS, band_group="all")
         .exclude(metric__in=catalogue.ANNUAL_CODES)  # a survey year's January is not a month
         .values("month")
         .annotate(
@@ -161,6 +162,15 @@ def _available_months(org: Organisation) -> Months:
         )
         .order_by("-month")
     )
+
+
+def _available_months(org: Organisation, view: str = as_it_was.CURRENT) -> Months:
+    rows = _month_rows(MetricValue, org)
+    if view == as_it_was.AS_IT_WAS:
+        differ = set(AsItWasScope.objects.filter(organisation=org).values_list("month", flat=True))
+        if differ:
+            rows = [r for r in rows if r["month"] not in differ] + _month_rows(AsItWasValue, org)
+            rows.sort(key=lambda r: r["month"], reverse=True)
     months = Months(row["month"] for row in rows)
     if not months:
         return months
