@@ -119,8 +119,8 @@ class AsItWasScope(models.Model):
 class AsItWasFigure(Figures):
     """Every figure as it was, for the API (read-only; a database view, migration 0018): the
     store's figures, from the open versions of the figure history, where today's structure and
-    the month's agree, and :class:`AsItWasValue` where they differ. Ids are the version's id
-    times 2, and the figure's as it was times 2 plus 1, so they never collide."""
+    the month's agree, and :class:`AsItWasValue` where they differ. Ids are the version's, and
+    minus the figure's as it was, so they never collide."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"

@@ -9,16 +9,18 @@ COLUMNS = (
 # Every figure as it was (dashboard.models.AsItWasFigure): the store's (the figure history's
 # open versions; not the store's own table, which the full recompute replaces whole) where the
 # organisation-month is the same on today's structure, the stored figures as it was elsewhere.
+# Ids: the version's (so the API's pages by id read the history's primary key in order), and
+# minus the figure's as it was (a small table, sorted apart): they never collide.
 VIEW = f"""
 CREATE VIEW dashboard_asitwasfigure AS
-SELECT v.id * 2 AS id, {COLUMNS.replace("organisation_id", "v.organisation_id")}
+SELECT v.id AS id, {COLUMNS.replace("organisation_id", "v.organisation_id")}
 FROM dashboard_metricvalueversion v
 WHERE v.valid_to_id IS NULL AND NOT EXISTS (
     SELECT 1 FROM dashboard_asitwasscope s
     WHERE s.organisation_id = v.organisation_id AND s.month = v.month
 )
 UNION ALL
-SELECT a.id * 2 + 1 AS id, {COLUMNS} FROM dashboard_asitwasvalue a
+SELECT -a.id AS id, {COLUMNS} FROM dashboard_asitwasvalue a
 """
 
 
