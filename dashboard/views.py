@@ -258,8 +258,8 @@ def _query(filters: selectors.Filters) -> str:
 def _filtered_page(request, template: str, org, form, filters, **context):
     """A dashboard page about ``org`` with its filter ``form`` and, for its links, the query
     string that keeps the ``filters``."""
-    if "view" in form.fields:  # the page says which structure its figures are on
-        context.setdefault("structure_note", filters.view_sentence)
+    # the page says which structure its figures are on (today's, where it has no switch)
+    context.setdefault("structure_note", filters.view_sentence)
     return org_page(request, template, org, form=form, query=_query(filters), **context)
 
 

@@ -399,3 +399,10 @@ def test_a_closed_providers_own_months_open_as_it_was(merged, tree, client_for):
     then = client.get(f"{url}?view=as_it_was").content.decode()
     assert "January 2025" in then and escape(as_it_was.SENTENCES[as_it_was.AS_IT_WAS]) in then
     assert '<option value="2025-02"' not in then  # it had no months after its closure
+
+
+def test_pages_without_the_switch_say_they_are_on_todays_structure(moved, tree, client_for):
+    client = client_for("viewer", tree["QF7-DON"])
+    for name in ("diversity", "supply"):
+        page = client.get(reverse(f"dashboard:{name}", kwargs={"code": "QF7-DON"})).content
+        assert escape(as_it_was.SENTENCES[as_it_was.CURRENT]) in page.decode(), name
