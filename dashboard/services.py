@@ -232,9 +232,12 @@ def recompute(*, run: RecomputeRun) -> RecomputeRun:
             range_before = set(compute_months.stored_months())
             rows = snapshots.record(run, lambda: _replace_figures(run))
             # each month under its own structure too, from the figures just written: only
-            # the months an import changed, unless the run or the month range was whole
+            # the months an import changed, unless the run or the month range was whole; not
+            # before the full run a change of structure queued (until it, the store and the
+            # figures as it was stay on the structure they were computed under)
             only = None if set(in_range) != range_before else _months_changed(run, in_range)
-            as_it_was.rebuild(in_range, timezone.now(), only=only)
+            if only is None or not _full_run_waiting(run):
+                as_it_was.rebuild(in_range, timezone.now(), only=only)
             leases.pause_for_tests()
             _commit_check(run, attempt)
             RecomputeRun.objects.filter(pk=run.pk).update(
@@ -318,6 +321,14 @@ def _replace_figures(run: RecomputeRun) -> int:
     by_provider = {pk: [m for m in months if m in allowed] for pk, months in by_provider.items()}
     return rows + compute.compute_by_provider(
         provider_months=by_provider, computed_at=computed_at, sources=run.sources or None
+    )
+
+
+def _full_run_waiting(run: RecomputeRun) -> bool:
+    return (
+        RecomputeRun.objects.filter(kind=RecomputeRun.Kind.FULL, status=RecomputeRun.Status.PENDING)
+        .exclude(pk=run.pk)
+        .exists()
     )
 
 

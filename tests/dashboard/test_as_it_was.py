@@ -18,7 +18,7 @@ from councils.models import Level, Organisation
 from dashboard import as_it_was
 from dashboard import metrics as catalogue
 from dashboard import services as dashboard_services
-from dashboard.models import AsItWasScope, AsItWasValue, MetricValue
+from dashboard.models import AsItWasScope, AsItWasValue, MetricValue, RecomputeRun
 from dashboard.selectors.common import figures_in_view
 from tests.dashboard.test_structure_figures import (
     FEBRUARY,
@@ -406,3 +406,28 @@ def test_pages_without_the_switch_say_they_are_on_todays_structure(moved, tree, 
     for name in ("diversity", "supply"):
         page = client.get(reverse(f"dashboard:{name}", kwargs={"code": "QF7-DON"})).content
         assert escape(as_it_was.SENTENCES[as_it_was.CURRENT]) in page.decode(), name
+
+
+def test_an_import_before_a_changes_full_run_leaves_the_view_as_it_was_until_that_run(moved, tree):
+    move(tree, "RP5", "QF7-SHE", on=FEBRUARY)  # queues a full run
+    written = set(AsItWasValue.objects.values_list("pk", "value"))
+    rp5_staff = Staff.objects.filter(provider=tree["RP5"]).order_by("staff_id").first()
+    row = good_row(
+        "staff_month", provider_code="RP5", staff_id=rp5_staff.staff_id, month="2025-01",
+        sickness_days_lost="13", days_available="20", mandatory_training_pct="",
+    )  # fmt: skip
+    workforce_services.import_file(
+        dataset="staff_month",
+        fileobj=io.BytesIO(csv_bytes([row])),
+        file_name="late-correction.csv",
+        organisation=Organisation.objects.get(code="RP5"),
+        user=None,
+        commit=True,
+    )
+    incremental = RecomputeRun.objects.get(status="pending", kind="incremental")
+    assert dashboard_services.recompute(run=incremental).status == "succeeded"
+    # the figures as it was are those of the structure they were computed under, untouched
+    assert set(AsItWasValue.objects.values_list("pk", "value")) == written
+    recompute()  # the full run: both views on the new structure
+    assert_the_view_as_it_was_is_the_independent_computation()
+    assert_every_figure_is_the_independent_computation()
