@@ -420,8 +420,11 @@ class MetricValueViewSet(SnapshotReadMixin, ScopedReadViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code in (200, 304):
-            response["X-Structure"] = self.structure
+        view = request.query_params.get("view") or as_it_was.CURRENT
+        if response.status_code in (200, 304) and view in as_it_was.VIEWS:
+            # named, never checked, here: a bad view or as_at was answered 400 already (a
+            # request that reads no figures, OPTIONS, does not check them)
+            response["X-Structure"] = view
         return response
 
     @property

@@ -116,3 +116,5 @@ def test_a_bad_view_or_as_at_as_it_was_is_a_clear_400(tree, analyst_at):
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "view"
     both = client.get(URL, {"view": "as_it_was", "as_at": "1"})
     assert both.status_code == 400 and both.json()["errors"][0]["field"] == "as_at"
+    options = client.options(f"{URL}?view=as_it_was&as_at=1")  # reads no figures
+    assert options.status_code == 200 and options["X-Structure"] == "as_it_was"
