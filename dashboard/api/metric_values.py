@@ -128,7 +128,7 @@ class MetricValueFilter(django_filters.FilterSet):
         "today's tree) or \"as_it_was\" (each month under that month's structure: a provider "
         "counted in the place it was in then, a merged provider with its own figures). Every "
         "response names it (the X-Structure header, and `structure` in JSON lists). "
-        "`as_it_was` reads the latest snapshot only.",
+        "`as_it_was` is kept for the latest snapshot only: with an earlier `as_at`, 404.",
     )
 
     class Meta:
@@ -403,10 +403,13 @@ class MetricValueViewSet(SnapshotReadMixin, ScopedReadViewSet):
         if view not in as_it_was.VIEWS:
             raise exceptions.ValidationError({"view": 'Choose "current" or "as_it_was".'})
         if view == as_it_was.AS_IT_WAS and self.request.query_params.get("as_at"):
-            raise exceptions.ValidationError(
-                {"as_at": "as_at reads a snapshot of today's structure; as it was, the API "
-                 "serves the latest snapshot only (leave out as_at, or view)."}
-            )  # fmt: skip
+            latest = snapshots.latest()
+            if self.snapshot is None or latest is None or self.snapshot.pk != latest.pk:
+                raise exceptions.NotFound(
+                    "Figures as it was are kept for the latest snapshot only"
+                    + (f" ({latest.pk})" if latest else "")
+                    + "; pull an earlier snapshot on today's structure (leave out view)."
+                )
         return view
 
     def freshness(self, queryset):

@@ -8,7 +8,8 @@ import io
 import pytest
 
 from councils.models import Organisation
-from dashboard import as_it_was
+from dashboard import as_it_was, snapshots
+from dashboard.models import Snapshot
 from dashboard.selectors.common import figures_in_view
 from tests.api.conftest import bearer_client
 from tests.dashboard.test_as_it_was import JANUARY, moved, raw  # noqa: F401 (fixtures)
@@ -110,11 +111,15 @@ def test_a_sibling_analyst_gets_404_in_either_view(tree, analyst_at):
     assert rows and {r["organisation"] for r in rows} == {"QWO"}
 
 
-def test_a_bad_view_or_as_at_as_it_was_is_a_clear_400(tree, analyst_at):
+def test_a_bad_view_is_a_400_and_as_it_was_is_kept_for_the_latest_snapshot(tree, analyst_at):
     client = analyst_at(tree["QF7"])
     bad = client.get(URL, {"view": "then"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "view"
-    both = client.get(URL, {"view": "as_it_was", "as_at": "1"})
-    assert both.status_code == 400 and both.json()["errors"][0]["field"] == "as_at"
+    latest, first = snapshots.latest(), Snapshot.objects.order_by("pk").first()
+    assert latest.pk != first.pk
+    older = client.get(URL, {"view": "as_it_was", "as_at": str(first.pk)})
+    assert older.status_code == 404 and "latest snapshot only" in older.json()["detail"]
+    same = client.get(URL, {**QUERY, "view": "as_it_was", "as_at": str(latest.pk)})
+    assert same.status_code == 200 and same.json() == pulled(client, view="as_it_was").json()
     options = client.options(f"{URL}?view=as_it_was&as_at=1")  # reads no figures
     assert options.status_code == 200 and options["X-Structure"] == "as_it_was"
