@@ -13,7 +13,6 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from councils import structure
 from councils.models import Level, Organisation
 from dashboard import as_it_was
 from dashboard import metrics as catalogue
@@ -27,6 +26,7 @@ from tests.dashboard.test_structure_figures import (
     MONTHS,
     assert_every_figure_is_the_independent_computation,
     counted_in,
+    merged,  # noqa: F401 (a fixture: RP5, RXE -> RX1 in February; RX1, RHQ -> RX2 in March)
     move,
     raw,  # noqa: F401 (a fixture)
     recompute,
@@ -195,23 +195,8 @@ def test_recording_a_change_changes_neither_view_until_the_recompute_runs(tree, 
 
 
 # -------------------------------------------------------------------------------------- mergers
-@pytest.fixture
-def merged(tree, raw):  # noqa: F811
-    """RP5 and RXE merge into RX1 (Doncaster) in February; RX1 and RHQ into RX2 (Sheffield) in
-    March."""
-    dashboard_services.recompute_all()
-    rx1 = structure.record_merger(
-        [tree["RP5"], tree["RXE"]], code="RX1", name="Doncaster Hospitals NHS Trust",
-        effective=FEBRUARY, user=None, reason="Merged",
-    )  # fmt: skip
-    structure.record_merger(
-        [rx1, tree["RHQ"]], code="RX2", name="South Yorkshire Hospitals NHS Trust",
-        effective=MARCH, user=None, reason="Merged", place=tree["QF7-SHE"],
-    )  # fmt: skip
-    recompute()
-
-
-def test_after_mergers_each_provider_has_its_own_figures_while_it_existed(merged, tree):
+@pytest.mark.usefixtures("merged")
+def test_after_mergers_each_provider_has_its_own_figures_while_it_existed(tree):
     assert_the_view_as_it_was_is_the_independent_computation()
     assert_every_figure_is_the_independent_computation()
     assert figure("RP5", JANUARY) is not None and figure("RP5", FEBRUARY) is None
@@ -280,7 +265,8 @@ def test_a_provider_under_5_that_moved_is_not_given_away_by_its_old_place(moved,
     assert_no_hidden_figure_is_recovered_by_a_difference()
 
 
-def test_merged_providers_are_hidden_together_where_one_is(merged, tree):
+@pytest.mark.usefixtures("merged")
+def test_merged_providers_are_hidden_together_where_one_is(tree):
     assert_no_hidden_figure_is_recovered_by_a_difference()
 
 
@@ -362,24 +348,35 @@ def test_pages_as_it_was_make_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
 
 
-def test_an_import_rewrites_only_its_months_as_it_was(moved, tree):
-    february_ids = set(AsItWasValue.objects.filter(month=FEBRUARY).values_list("pk", flat=True))
-    rxe_staff = Staff.objects.filter(provider=tree["RXE"]).order_by("staff_id").first()
-    first_sick = float(StaffMonth.objects.get(staff=rxe_staff, month=JANUARY).sickness_days_lost)
-    before = figure("QF7-DON", JANUARY, metric="sickness_absence_rate")[0]
+def correct_sickness(code: str, month: str, days: str):
+    """Import a one-row staff_month correction for the first staff member of ``code``: that
+    month's sickness days lost. Returns the staff member and the days recorded before."""
+    staff = Staff.objects.filter(provider__code=code).order_by("staff_id").first()
+    before = float(
+        StaffMonth.objects.get(
+            staff=staff, month=dt.date.fromisoformat(f"{month}-01")
+        ).sickness_days_lost
+    )
     row = good_row(
-        "staff_month", provider_code="RXE", staff_id=rxe_staff.staff_id, month="2025-01",
-        sickness_days_lost="11", days_available="20", mandatory_training_pct="",
+        "staff_month", provider_code=code, staff_id=staff.staff_id, month=month,
+        sickness_days_lost=days, days_available="20", mandatory_training_pct="",
     )  # fmt: skip
     run = workforce_services.import_file(
         dataset="staff_month",
         fileobj=io.BytesIO(csv_bytes([row])),
         file_name="late-correction.csv",
-        organisation=Organisation.objects.get(code="RXE"),
+        organisation=Organisation.objects.get(code=code),
         user=None,
         commit=True,
     )
     assert run.status == ImportRun.Status.COMMITTED, run.errors
+    return staff, before
+
+
+def test_an_import_rewrites_only_its_months_as_it_was(moved, tree):
+    february_ids = set(AsItWasValue.objects.filter(month=FEBRUARY).values_list("pk", flat=True))
+    before = figure("QF7-DON", JANUARY, metric="sickness_absence_rate")[0]
+    _, first_sick = correct_sickness("RXE", "2025-01", "11")
     recompute()
     assert_the_view_as_it_was_is_the_independent_computation()
     # February's figures as it was are the ones written before (January's were rewritten: the
@@ -391,7 +388,8 @@ def test_an_import_rewrites_only_its_months_as_it_was(moved, tree):
     assert after == before + 11 - first_sick  # RXE's correction, counted in Doncaster then
 
 
-def test_a_closed_providers_own_months_open_as_it_was(merged, tree, client_for):
+@pytest.mark.usefixtures("merged")
+def test_a_closed_providers_own_months_open_as_it_was(tree, client_for):
     client = client_for("viewer", tree["QF7"])
     url = reverse("dashboard:scorecard", kwargs={"code": "RP5"})
     today = client.get(url).content.decode()
@@ -411,19 +409,7 @@ def test_pages_without_the_switch_say_they_are_on_todays_structure(moved, tree, 
 def test_an_import_before_a_changes_full_run_leaves_the_view_as_it_was_until_that_run(moved, tree):
     move(tree, "RP5", "QF7-SHE", on=FEBRUARY)  # queues a full run
     written = set(AsItWasValue.objects.values_list("pk", "value"))
-    rp5_staff = Staff.objects.filter(provider=tree["RP5"]).order_by("staff_id").first()
-    row = good_row(
-        "staff_month", provider_code="RP5", staff_id=rp5_staff.staff_id, month="2025-01",
-        sickness_days_lost="13", days_available="20", mandatory_training_pct="",
-    )  # fmt: skip
-    workforce_services.import_file(
-        dataset="staff_month",
-        fileobj=io.BytesIO(csv_bytes([row])),
-        file_name="late-correction.csv",
-        organisation=Organisation.objects.get(code="RP5"),
-        user=None,
-        commit=True,
-    )
+    correct_sickness("RP5", "2025-01", "13")
     incremental = RecomputeRun.objects.get(status="pending", kind="incremental")
     assert dashboard_services.recompute(run=incremental).status == "succeeded"
     # the figures as it was are those of the structure they were computed under, untouched
