@@ -63,10 +63,18 @@ def _of_pairs(pairs) -> Q:
     return q
 
 
+STAT_FIELDS = ("count", "minimum", "lower_quartile", "median", "upper_quartile", "maximum")
+STAT_KEY = ("provider_type", "metric", "month")
+POSITION_FIELDS = ("rank", "quarter")
+POSITION_KEY = ("organisation_id", "metric", "month")
+
+
 def refresh(months: list[dt.date] | None, computed_at, *, pairs=None) -> int:
     """Replace the peer stats and positions of ``months`` (None: all), or of the (metric, month)
-    ``pairs`` only, from the store's provider figures (one read, two deletes, two bulk
-    inserts). Returns the stats written."""
+    ``pairs`` only, from the store's provider figures (one read of the figures). A full refresh
+    deletes and writes them all; a narrower one reads those it replaces and writes only the
+    stats and positions that changed (after a small import most ranks stand). Returns the stats
+    written."""
     if pairs is not None and not pairs:
         return 0
     stats, positions = PeerStat.objects.all(), PeerPosition.objects.all()
@@ -84,44 +92,64 @@ def refresh(months: list[dt.date] | None, computed_at, *, pairs=None) -> int:
         narrow = _of_pairs(pairs)
         stats, positions = stats.filter(narrow), positions.filter(narrow)
         figures = figures.filter(narrow)
-    stats.delete()
-    positions.delete()
     groups: dict[tuple[str, str, dt.date], list[tuple[float, int]]] = {}
     for kind, metric, month, value, org_id in figures.values_list(
         "organisation__provider_type", "metric", "month", "value", "organisation_id"
     ).iterator(chunk_size=10_000):
         groups.setdefault((kind, metric, month), []).append((value, org_id))
-    new_stats, new_positions = [], []
+    new_stats, new_positions = {}, {}
     for (kind, metric, month), rows in groups.items():
         if len(rows) < MIN_PEERS:
             continue
         ordered = sorted(v for v, _ in rows)
         q1, median, q3 = (quantile(ordered, p) for p in (0.25, 0.5, 0.75))
-        new_stats.append(
+        new_stats[(kind, metric, month)] = (len(ordered), ordered[0], q1, median, q3, ordered[-1])
+        for value, org_id in rows:
+            new_positions[(org_id, metric, month)] = (
+                bisect_left(ordered, value) + 1,
+                quarter(value, q1, median, q3),
+            )
+    if months is None and pairs is None:
+        stats.delete()
+        positions.delete()
+    else:  # keep what stands: delete what changed or went, write what changed or came
+        new_stats = _changed(stats, STAT_KEY, STAT_FIELDS, new_stats)
+        new_positions = _changed(positions, POSITION_KEY, POSITION_FIELDS, new_positions)
+    PeerStat.objects.bulk_create(
+        [
             PeerStat(
-                provider_type=kind,
-                metric=metric,
-                month=month,
-                count=len(ordered),
-                minimum=ordered[0],
-                lower_quartile=q1,
-                median=median,
-                upper_quartile=q3,
-                maximum=ordered[-1],
+                **dict(zip(STAT_KEY, key, strict=True)),
+                **dict(zip(STAT_FIELDS, fields, strict=True)),
                 computed_at=computed_at,
             )
-        )
-        new_positions += [
+            for key, fields in new_stats.items()
+        ],
+        batch_size=2_000,
+    )
+    PeerPosition.objects.bulk_create(
+        [
             PeerPosition(
-                organisation_id=org_id,
-                metric=metric,
-                month=month,
-                rank=bisect_left(ordered, value) + 1,
-                quarter=quarter(value, q1, median, q3),
+                **dict(zip(POSITION_KEY, key, strict=True)),
+                **dict(zip(POSITION_FIELDS, fields, strict=True)),
                 computed_at=computed_at,
             )
-            for value, org_id in rows
-        ]
-    PeerStat.objects.bulk_create(new_stats, batch_size=2_000)
-    PeerPosition.objects.bulk_create(new_positions, batch_size=2_000)
+            for key, fields in new_positions.items()
+        ],
+        batch_size=2_000,
+    )
     return len(new_stats)
+
+
+def _changed(rows, key: tuple[str, ...], fields: tuple[str, ...], new: dict) -> dict:
+    """Delete the stored ``rows`` whose fields differ from ``new`` (or that ``new`` no longer
+    has), and return the part of ``new`` to write: what changed or is new."""
+    gone, kept = [], set()
+    for pk, *values in rows.values_list("pk", *key, *fields).iterator(chunk_size=10_000):
+        stored_key, stored = tuple(values[: len(key)]), tuple(values[len(key) :])
+        if new.get(stored_key) == stored:
+            kept.add(stored_key)
+        else:
+            gone.append(pk)
+    for start in range(0, len(gone), 5_000):
+        rows.model.objects.filter(pk__in=gone[start : start + 5_000]).delete()
+    return {k: v for k, v in new.items() if k not in kept}

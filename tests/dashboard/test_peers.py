@@ -160,3 +160,26 @@ def test_the_metric_page_with_peers_keeps_its_query_count(
     with django_assert_max_num_queries(20):
         response = _metric_page(client, tree["RHQ"])
     assert b"peer-benchmarking" in response.content
+
+
+def test_a_narrow_refresh_writes_only_what_changed(six_acute):
+    tree = six_acute
+    peers.refresh(None, timezone.now())
+    before = dict(PeerPosition.objects.values_list("organisation__code", "pk"))
+    stat = PeerStat.objects.get(metric="job_plan_coverage", month=MONTH)
+    # RP5 from 20 to 19: still the highest, so every rank stands; the maximum changes
+    MetricValue.objects.filter(organisation=tree["RP5"]).update(value=19.0)
+    peers.refresh(None, timezone.now(), pairs=[("job_plan_coverage", MONTH)])
+    after = dict(PeerPosition.objects.values_list("organisation__code", "pk"))
+    assert after == before  # no position rewritten
+    new = PeerStat.objects.get(metric="job_plan_coverage", month=MONTH)
+    assert new.pk != stat.pk and new.maximum == 19.0 and new.median == stat.median
+    # RXE from 4 to 1: below NEW1 now, so the two swap ranks and only they are rewritten
+    MetricValue.objects.filter(organisation=tree["RXE"]).update(value=1.0)
+    peers.refresh(None, timezone.now(), pairs=[("job_plan_coverage", MONTH)])
+    moved = dict(PeerPosition.objects.values_list("organisation__code", "pk"))
+    assert {code for code in moved if moved[code] != before[code]} == {"RXE", "NEW1"}
+    ranks = dict(PeerPosition.objects.values_list("organisation__code", "rank"))
+    assert (ranks["RXE"], ranks["NEW1"]) == (1, 2)
+    peers.refresh(None, timezone.now())  # a full refresh writes the same ranks
+    assert dict(PeerPosition.objects.values_list("organisation__code", "rank")) == ranks
